@@ -1,1 +1,46 @@
-fn main() {}
+//! `validate`: the command line of the validate library (see docs/CLI.md in
+//! the design folder). A thin layer: it reads files, calls the library and
+//! prints; no rule lives here.
+
+mod cert;
+mod input;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Validate X.509 certificates and digital signatures.
+#[derive(Parser)]
+#[command(name = "validate", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print one certificate record per certificate (JSON lines or CSV).
+    Cert(cert::CertArgs),
+}
+
+/// Exit codes of CLI.md: 0 valid / success, 1 found invalid, 2 bad input or usage.
+pub(crate) mod exit {
+    pub const BAD_INPUT: u8 = 2;
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(exit::BAD_INPUT)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match cli.command {
+        Command::Cert(args) => cert::run(args),
+    }
+}

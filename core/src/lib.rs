@@ -1,1 +1,33 @@
-//! placeholder
+//! `validate`: validation of X.509 certificates and digital signatures.
+//!
+//! Read certificates in any common encoding and produce the certificate
+//! records of the certificates table:
+//!
+//! ```
+//! use validate::{read_certificates, CertificateRecord};
+//!
+//! let pem = std::fs::read("../examples/chain/chain.pem").unwrap();
+//! for cert in read_certificates(&pem).unwrap() {
+//!     let cert = cert.unwrap();
+//!     let record = CertificateRecord::from_certificate(&cert);
+//!     println!("{} {}", record.fingerprint, record.subject);
+//! }
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod cert;
+mod error;
+pub mod path;
+pub mod record;
+mod time;
+
+pub use cert::{
+    Certificate, DistinguishedName, Extension, ExtensionValue, KeyUsage, MAX_BUNDLE_SIZE,
+    NameAttribute, PublicKeyInfo, SerialNumber, ValidityTime, read_certificates,
+    read_certificates_strict,
+};
+pub use error::{Error, Result};
+pub use path::{ChainStatusFlags, EndCertificateStatus};
+pub use record::{CertificateRecord, write_csv};
+pub use time::Timestamp;

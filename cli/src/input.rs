@@ -1,0 +1,33 @@
+//! Reading input files: every failure becomes one line naming the file.
+
+use std::path::Path;
+
+use validate::{Certificate, Error, MAX_BUNDLE_SIZE};
+
+/// Reads a file whole, refusing files over the bundle limit before reading them.
+pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if meta.len() > MAX_BUNDLE_SIZE as u64 {
+        return Err(format!(
+            "{}: {}",
+            path.display(),
+            Error::TooLarge {
+                what: "a certificate file",
+                size: usize::try_from(meta.len()).unwrap_or(usize::MAX),
+                limit: MAX_BUNDLE_SIZE,
+            }
+        ));
+    }
+    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Every certificate of a file; each failure is a line naming the file.
+pub fn certificates(path: &Path) -> Result<Vec<Result<Certificate, String>>, String> {
+    let bytes = read_file(path)?;
+    let entries =
+        validate::read_certificates(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(entries
+        .into_iter()
+        .map(|entry| entry.map_err(|e| format!("{}: {e}", path.display())))
+        .collect())
+}

@@ -1,0 +1,18 @@
+//! X.509 certificates: parsing (DER, PEM, bundles), names, serial numbers,
+//! extensions and public keys.
+
+mod bundle;
+mod certificate;
+pub mod extensions;
+mod name;
+mod pem;
+pub mod public_key;
+mod serial;
+
+pub use bundle::{MAX_BUNDLE_SIZE, read_certificates, read_certificates_strict};
+pub use certificate::{Certificate, MAX_CERTIFICATE_SIZE, ValidityTime};
+pub use extensions::{Extension, ExtensionValue, KeyUsage};
+pub use name::{DistinguishedName, NameAttribute};
+pub use public_key::PublicKeyInfo;
+pub use serial::SerialNumber;
+pub(crate) use serial::hex_upper;

@@ -1,0 +1,158 @@
+//! The subject public key (RFC 5280 4.1.2.7): algorithm, curve and size.
+
+use der::{
+    Decode, Encode, Sequence,
+    asn1::{ObjectIdentifier, UintRef},
+};
+use spki::SubjectPublicKeyInfoOwned;
+
+use crate::error::{Error, Result};
+
+/// Public key algorithm OIDs (RFC 3279, RFC 4055, RFC 5480, RFC 8410).
+pub mod oid {
+    use der::asn1::ObjectIdentifier as Oid;
+
+    /// rsaEncryption.
+    pub const RSA: Oid = Oid::new_unwrap("1.2.840.113549.1.1.1");
+    /// id-RSASSA-PSS (a key restricted to PSS).
+    pub const RSA_PSS: Oid = Oid::new_unwrap("1.2.840.113549.1.1.10");
+    /// id-ecPublicKey.
+    pub const EC_PUBLIC_KEY: Oid = Oid::new_unwrap("1.2.840.10045.2.1");
+    /// id-Ed25519.
+    pub const ED25519: Oid = Oid::new_unwrap("1.3.101.112");
+    /// id-Ed448.
+    pub const ED448: Oid = Oid::new_unwrap("1.3.101.113");
+    /// id-dsa.
+    pub const DSA: Oid = Oid::new_unwrap("1.2.840.10040.4.1");
+    /// secp256r1 (P-256).
+    pub const P256: Oid = Oid::new_unwrap("1.2.840.10045.3.1.7");
+    /// secp384r1 (P-384).
+    pub const P384: Oid = Oid::new_unwrap("1.3.132.0.34");
+    /// secp521r1 (P-521).
+    pub const P521: Oid = Oid::new_unwrap("1.3.132.0.35");
+    /// secp256k1.
+    pub const SECP256K1: Oid = Oid::new_unwrap("1.3.132.0.10");
+}
+
+/// The certificate's SubjectPublicKeyInfo with what policy checks need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicKeyInfo {
+    spki: SubjectPublicKeyInfoOwned,
+    der: Vec<u8>,
+    bits: Option<u32>,
+}
+
+/// RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 A.1.1)
+// Every field is decoded to check the structure; only the size is read here.
+#[allow(dead_code)]
+#[derive(Sequence)]
+struct RsaPublicKey<'a> {
+    modulus: UintRef<'a>,
+    public_exponent: UintRef<'a>,
+}
+
+/// Dss-Parms ::= SEQUENCE { p INTEGER, q INTEGER, g INTEGER } (RFC 3279 2.3.2)
+#[allow(dead_code)]
+#[derive(Sequence)]
+struct DssParms<'a> {
+    p: UintRef<'a>,
+    q: UintRef<'a>,
+    g: UintRef<'a>,
+}
+
+impl PublicKeyInfo {
+    pub(crate) fn new(spki: SubjectPublicKeyInfoOwned) -> Result<Self> {
+        let der = spki
+            .to_der()
+            .map_err(|e| Error::der("SubjectPublicKeyInfo", e))?;
+        let bits = key_bits(&spki);
+        Ok(PublicKeyInfo { spki, der, bits })
+    }
+
+    /// The algorithm OID (e.g. rsaEncryption).
+    pub fn algorithm(&self) -> ObjectIdentifier {
+        self.spki.algorithm.oid
+    }
+
+    /// The named curve of an EC key.
+    pub fn curve(&self) -> Option<ObjectIdentifier> {
+        if self.algorithm() != oid::EC_PUBLIC_KEY {
+            return None;
+        }
+        self.spki
+            .algorithm
+            .parameters
+            .as_ref()
+            .and_then(|p| p.decode_as::<ObjectIdentifier>().ok())
+    }
+
+    /// Key size in bits: the RSA modulus or DSA prime length, the curve
+    /// size, 256 for Ed25519 and 456 for Ed448; `None` when the key does
+    /// not decode or its type is unknown.
+    pub fn bits(&self) -> Option<u32> {
+        self.bits
+    }
+
+    /// The decoded SubjectPublicKeyInfo.
+    pub fn spki(&self) -> &SubjectPublicKeyInfoOwned {
+        &self.spki
+    }
+
+    /// The DER of the SubjectPublicKeyInfo.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// The subjectPublicKey BIT STRING contents.
+    pub fn key_bytes(&self) -> &[u8] {
+        self.spki.subject_public_key.raw_bytes()
+    }
+}
+
+fn key_bits(spki: &SubjectPublicKeyInfoOwned) -> Option<u32> {
+    let key = spki.subject_public_key.as_bytes()?;
+    let alg = spki.algorithm.oid;
+    if alg == oid::RSA || alg == oid::RSA_PSS {
+        let rsa = RsaPublicKey::from_der(key).ok()?;
+        return Some(uint_bits(rsa.modulus.as_bytes()));
+    }
+    if alg == oid::EC_PUBLIC_KEY {
+        let curve = spki
+            .algorithm
+            .parameters
+            .as_ref()?
+            .decode_as::<ObjectIdentifier>();
+        return match curve.ok()? {
+            oid::P256 | oid::SECP256K1 => Some(256),
+            oid::P384 => Some(384),
+            oid::P521 => Some(521),
+            // An uncompressed point is 04 || X || Y.
+            _ => u32::try_from(key.len().saturating_sub(1) / 2 * 8).ok(),
+        };
+    }
+    if alg == oid::ED25519 {
+        return Some(256);
+    }
+    if alg == oid::ED448 {
+        return Some(456);
+    }
+    if alg == oid::DSA {
+        let params = spki
+            .algorithm
+            .parameters
+            .as_ref()?
+            .decode_as::<DssParms<'_>>();
+        let params = params.ok()?;
+        return Some(uint_bits(params.p.as_bytes()));
+    }
+    None
+}
+
+/// Bit length of a big-endian unsigned integer.
+fn uint_bits(bytes: &[u8]) -> u32 {
+    let Some(first) = bytes.iter().position(|&b| b != 0) else {
+        return 0;
+    };
+    let len = u32::try_from(bytes.len() - first).unwrap_or(u32::MAX / 8);
+    len * 8 - bytes[first].leading_zeros()
+}

@@ -1,0 +1,5 @@
+//! Certification paths: status of a validated chain.
+
+mod status;
+
+pub use status::{ChainStatusFlags, EndCertificateStatus};

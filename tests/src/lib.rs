@@ -1,1 +1,56 @@
-//! Cross-crate tests live in tests/tests/.
+//! Helpers shared by the cross-crate tests in `tests/tests/`: where the
+//! public corpora are installed, and running the openssl CLI.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The directory of an installed Python package (the test command installs
+/// `certifi` and `cryptography-vectors` with pip).
+///
+/// Panics with the install command when the package is missing: these
+/// tests must not pass silently without their data.
+pub fn python_package_dir(module: &str) -> PathBuf {
+    let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_string());
+    let out = Command::new(&python)
+        .args([
+            "-c",
+            &format!("import {module}, os; print(os.path.dirname({module}.__file__))"),
+        ])
+        .output()
+        .unwrap_or_else(|e| panic!("running {python}: {e}"));
+    assert!(
+        out.status.success(),
+        "Python package {module} is not installed (pip install certifi cryptography-vectors): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+}
+
+/// Runs `openssl` with the arguments; `Ok(stdout)` on success, `Err(stderr)` otherwise.
+pub fn openssl(args: &[&str]) -> Result<String, String> {
+    let out = Command::new("openssl")
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("running openssl (apt-get install openssl): {e}"));
+    if out.status.success() {
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
+/// The regular files directly inside `dir`, sorted.
+pub fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    files
+}
+
+/// The repository's top folder.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}

@@ -224,6 +224,7 @@ fn short_name(oid: &ObjectIdentifier) -> Option<&'static str> {
         (named("2.5.4.16"), "postalAddress"),
         (named("2.5.4.17"), "postalCode"),
         (named("2.5.4.18"), "postOfficeBox"),
+        (named("2.5.4.19"), "physicalDeliveryOfficeName"),
         (named("2.5.4.20"), "telephoneNumber"),
         (named("2.5.4.41"), "name"),
         (named("2.5.4.42"), "GN"),
@@ -233,6 +234,8 @@ fn short_name(oid: &ObjectIdentifier) -> Option<&'static str> {
         (named("2.5.4.46"), "dnQualifier"),
         (named("2.5.4.65"), "pseudonym"),
         (named("2.5.4.72"), "role"),
+        (named("2.5.4.51"), "houseIdentifier"),
+        (named("2.5.4.54"), "dmdName"),
         (named("2.5.4.97"), "organizationIdentifier"),
         (named("1.2.840.113549.1.9.1"), "emailAddress"),
         (named("1.2.840.113549.1.9.2"), "unstructuredName"),
@@ -242,6 +245,11 @@ fn short_name(oid: &ObjectIdentifier) -> Option<&'static str> {
         (named("1.3.6.1.4.1.311.60.2.1.1"), "jurisdictionL"),
         (named("1.3.6.1.4.1.311.60.2.1.2"), "jurisdictionST"),
         (named("1.3.6.1.4.1.311.60.2.1.3"), "jurisdictionC"),
+        // Russian identifiers (GOST R 34.10 certificates).
+        (named("1.2.643.3.131.1.1"), "INN"),
+        (named("1.2.643.100.1"), "OGRN"),
+        (named("1.2.643.100.3"), "SNILS"),
+        (named("1.2.643.100.5"), "OGRNIP"),
     ];
     const fn named(dotted: &str) -> ObjectIdentifier {
         ObjectIdentifier::new_unwrap(dotted)

@@ -187,7 +187,7 @@ fn decode_text(value: &der::Any) -> Result<Option<String>, String> {
         | Tag::GeneralString
         | Tag::NumericString => bytes.iter().map(|&b| char::from(b)).collect(),
         Tag::BmpString => {
-            if bytes.len() % 2 != 0 {
+            if !bytes.len().is_multiple_of(2) {
                 return Err("BMPString has an odd number of bytes".into());
             }
             let units = bytes

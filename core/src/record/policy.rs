@@ -55,9 +55,10 @@ pub(crate) fn policies(cert: &Certificate) -> Option<Vec<PolicyRecord>> {
                 .flatten()
                 .map(|q| {
                     let der = q.qualifier.as_ref().and_then(|a| a.to_der().ok());
-                    let cps_uri = (q.policy_qualifier_id == CPS_QUALIFIER)
-                        .then(|| q.qualifier.as_ref())
-                        .flatten()
+                    let cps_uri = q
+                        .qualifier
+                        .as_ref()
+                        .filter(|_| q.policy_qualifier_id == CPS_QUALIFIER)
                         .and_then(|a| a.decode_as::<Ia5StringRef<'_>>().ok())
                         .map(|s| s.to_string());
                     PolicyQualifierRecord {

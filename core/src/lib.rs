@@ -1,1 +1,4 @@
 //! placeholder
+
+pub mod crypto;
+pub use crypto::{DefaultVerifier, SignatureError, SignatureVerifier, SignerKey};

@@ -225,3 +225,184 @@ impl SignatureAlgorithm {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+        assert!(content.len() < 0x80);
+        [&[tag, content.len() as u8][..], content].concat()
+    }
+    fn oid_tlv(oid: &const_oid::ObjectIdentifier) -> Vec<u8> {
+        tlv(0x06, oid.as_bytes())
+    }
+    fn hash_ai(oid: &const_oid::ObjectIdentifier, null: bool) -> Vec<u8> {
+        let mut c = oid_tlv(oid);
+        if null {
+            c.extend([0x05, 0x00]);
+        }
+        tlv(0x30, &c)
+    }
+    fn mgf(hash: &const_oid::ObjectIdentifier, null: bool) -> Vec<u8> {
+        tlv(0x30, &[oid_tlv(&oids::MGF1), hash_ai(hash, null)].concat())
+    }
+    fn parse(content: &[u8]) -> Result<PssParameters, SignatureError> {
+        PssParameters::from_params(AnyRef::new(Tag::Sequence, content).unwrap())
+    }
+
+    #[test]
+    fn pss_forms_seen_in_practice() {
+        use DigestAlgorithm::*;
+        // Empty sequence: all defaults (SHA-1, MGF1-SHA-1, salt 20).
+        assert_eq!(parse(&[]), Ok(PssParameters::new(Sha1, 20)));
+        // SHA-256, NULL parameters everywhere, salt 32 (the common form).
+        let common = [
+            tlv(0xa0, &hash_ai(&oids::SHA256, true)),
+            tlv(0xa1, &mgf(&oids::SHA256, true)),
+            tlv(0xa2, &[0x02, 0x01, 0x20]),
+        ]
+        .concat();
+        assert_eq!(parse(&common), Ok(PssParameters::new(Sha256, 32)));
+        // Absent digest parameters, explicit trailerField 1.
+        let absent = [
+            tlv(0xa0, &hash_ai(&oids::SHA384, false)),
+            tlv(0xa1, &mgf(&oids::SHA384, false)),
+            tlv(0xa2, &[0x02, 0x01, 0x30]),
+            tlv(0xa3, &[0x02, 0x01, 0x01]),
+        ]
+        .concat();
+        assert_eq!(parse(&absent), Ok(PssParameters::new(Sha384, 48)));
+        // Only the salt given (defaults for the rest), salt 0.
+        assert_eq!(
+            parse(&tlv(0xa2, &[0x02, 0x01, 0x00])),
+            Ok(PssParameters::new(Sha1, 0))
+        );
+        // Explicitly encoded defaults (not DER, but seen): accepted.
+        let explicit_defaults = [
+            tlv(0xa0, &hash_ai(&oids::SHA1, true)),
+            tlv(0xa1, &mgf(&oids::SHA1, true)),
+            tlv(0xa2, &[0x02, 0x01, 0x14]),
+            tlv(0xa3, &[0x02, 0x01, 0x01]),
+        ]
+        .concat();
+        assert_eq!(parse(&explicit_defaults), Ok(PssParameters::new(Sha1, 20)));
+        // SHA-512 hash only: MGF1 defaults to SHA-1, which differs: rejected.
+        assert!(matches!(
+            parse(&tlv(0xa0, &hash_ai(&oids::SHA512, true))),
+            Err(SignatureError::InvalidParameters(_))
+        ));
+    }
+
+    #[test]
+    fn pss_rejections() {
+        let bad = |content: &[u8]| parse(content).unwrap_err();
+        // trailerField 2.
+        assert!(matches!(
+            bad(&tlv(0xa3, &[0x02, 0x01, 0x02])),
+            SignatureError::InvalidParameters(_)
+        ));
+        // MGF1 digest differs.
+        let mixed = [
+            tlv(0xa0, &hash_ai(&oids::SHA256, true)),
+            tlv(0xa1, &mgf(&oids::SHA1, true)),
+        ]
+        .concat();
+        assert!(matches!(bad(&mixed), SignatureError::InvalidParameters(_)));
+        // Unsupported digest (MD5).
+        let md5 = const_oid::ObjectIdentifier::new_unwrap("1.2.840.113549.2.5");
+        assert!(matches!(
+            bad(&tlv(0xa0, &hash_ai(&md5, true))),
+            SignatureError::UnsupportedAlgorithm {
+                role: AlgorithmRole::Digest,
+                ..
+            }
+        ));
+        // Unsupported mask generation function.
+        let mgf2 = tlv(
+            0x30,
+            &[oid_tlv(&oids::SHA256), hash_ai(&oids::SHA256, true)].concat(),
+        );
+        assert!(matches!(
+            bad(&tlv(0xa1, &mgf2)),
+            SignatureError::UnsupportedAlgorithm {
+                role: AlgorithmRole::MaskGeneration,
+                ..
+            }
+        ));
+        // MGF1 without its digest.
+        assert!(matches!(
+            bad(&tlv(0xa1, &tlv(0x30, &oid_tlv(&oids::MGF1)))),
+            SignatureError::InvalidParameters(_)
+        ));
+        // Digest parameters that are neither NULL nor absent.
+        let weird = tlv(
+            0x30,
+            &[oid_tlv(&oids::SHA256), vec![0x02, 0x01, 0x00]].concat(),
+        );
+        assert!(matches!(
+            bad(&tlv(0xa0, &weird)),
+            SignatureError::InvalidParameters(_)
+        ));
+        // Negative salt, trailing garbage, fields out of order.
+        assert!(matches!(
+            bad(&tlv(0xa2, &[0x02, 0x01, 0xff])),
+            SignatureError::InvalidParameters(_)
+        ));
+        assert!(matches!(
+            bad(&[0x05, 0x00]),
+            SignatureError::InvalidParameters(_)
+        ));
+        let reordered = [
+            tlv(0xa2, &[0x02, 0x01, 0x20]),
+            tlv(0xa0, &hash_ai(&oids::SHA256, true)),
+        ]
+        .concat();
+        assert!(matches!(
+            bad(&reordered),
+            SignatureError::InvalidParameters(_)
+        ));
+        // Not a SEQUENCE at all.
+        assert!(PssParameters::from_params(AnyRef::new(Tag::Null, &[]).unwrap()).is_err());
+    }
+
+    #[test]
+    fn signature_identifiers() {
+        let ai = |oid, parameters| AlgorithmIdentifierRef { oid, parameters };
+        let null = AnyRef::new(Tag::Null, &[]).unwrap();
+        assert_eq!(
+            SignatureAlgorithm::from_identifier(&ai(oids::SHA256_WITH_RSA, Some(null))),
+            Ok(SignatureAlgorithm::RsaPkcs1v15(DigestAlgorithm::Sha256))
+        );
+        assert_eq!(
+            SignatureAlgorithm::from_identifier(&ai(oids::SHA256_WITH_RSA, None)),
+            Ok(SignatureAlgorithm::RsaPkcs1v15(DigestAlgorithm::Sha256))
+        );
+        let int = AnyRef::new(Tag::Integer, &[1]).unwrap();
+        assert!(matches!(
+            SignatureAlgorithm::from_identifier(&ai(oids::SHA256_WITH_RSA, Some(int))),
+            Err(SignatureError::InvalidParameters(_))
+        ));
+        assert!(matches!(
+            SignatureAlgorithm::from_identifier(&ai(oids::RSASSA_PSS, None)),
+            Err(SignatureError::InvalidParameters(_))
+        ));
+        assert!(matches!(
+            SignatureAlgorithm::from_identifier(&ai(oids::ED25519, Some(null))),
+            Err(SignatureError::InvalidParameters(_))
+        ));
+        assert_eq!(
+            SignatureAlgorithm::from_identifier(&ai(oids::ECDSA_WITH_SHA1, None))
+                .map(|a| a.digest()),
+            Ok(Some(DigestAlgorithm::Sha1))
+        );
+        let md5_rsa = const_oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.4");
+        assert_eq!(
+            SignatureAlgorithm::from_identifier(&ai(md5_rsa, Some(null))),
+            Err(SignatureError::UnsupportedAlgorithm {
+                role: AlgorithmRole::Signature,
+                oid: md5_rsa
+            })
+        );
+    }
+}

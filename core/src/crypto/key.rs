@@ -395,3 +395,145 @@ fn parse_dsa<'a>(params: AnyRef<'a>, key: &'a [u8]) -> Result<ParsedKey<'a>, Sig
     }
     Ok(ParsedKey::Dsa { p, q, g, y, bits })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+        let len = content.len();
+        let mut out = vec![tag];
+        if len < 0x80 {
+            out.push(len as u8);
+        } else {
+            let bytes: Vec<u8> = len
+                .to_be_bytes()
+                .into_iter()
+                .skip_while(|b| *b == 0)
+                .collect();
+            out.push(0x80 | bytes.len() as u8);
+            out.extend(bytes);
+        }
+        out.extend_from_slice(content);
+        out
+    }
+
+    /// SPKI DER of an rsaEncryption key with modulus of `bits` bits (all ones, odd) and exponent `e`.
+    fn rsa_spki(bits: usize, e: &[u8]) -> Vec<u8> {
+        let mut n = vec![0xffu8; bits.div_ceil(8)];
+        if bits % 8 != 0 {
+            n[0] = 0xff >> (8 - bits % 8);
+        }
+        if n[0] & 0x80 != 0 {
+            n.insert(0, 0);
+        }
+        let rsa = tlv(0x30, &[tlv(0x02, &n), tlv(0x02, e)].concat());
+        let alg = tlv(
+            0x30,
+            &[tlv(0x06, oids::RSA_ENCRYPTION.as_bytes()), vec![0x05, 0x00]].concat(),
+        );
+        tlv(
+            0x30,
+            &[alg, tlv(0x03, &[&[0u8][..], &rsa].concat())].concat(),
+        )
+    }
+
+    fn info(der: &[u8]) -> Result<PublicKeyInfo, SignatureError> {
+        SignerKey::from_der(der)?.info()
+    }
+
+    #[test]
+    fn rsa_key_bounds() {
+        assert_eq!(
+            info(&rsa_spki(2048, &[1, 0, 1])).unwrap(),
+            PublicKeyInfo {
+                algorithm: PublicKeyAlgorithm::Rsa,
+                bits: 2048
+            }
+        );
+        assert_eq!(info(&rsa_spki(16384, &[3])).unwrap().bits, 16384);
+        assert_eq!(
+            info(&rsa_spki(16385, &[3])),
+            Err(SignatureError::KeySizeOutOfRange {
+                bits: 16385,
+                min: RSA_MIN_BITS,
+                max: RSA_MAX_BITS
+            })
+        );
+        assert!(matches!(
+            info(&rsa_spki(511, &[3])),
+            Err(SignatureError::KeySizeOutOfRange { .. })
+        ));
+        // Exponents: 1, even, > 2^33 - 1, nine bytes.
+        for e in [
+            &[1u8][..],
+            &[1, 0, 0],
+            &[4, 0, 0, 0, 1],
+            &[1, 0, 0, 0, 0, 0, 0, 0, 1],
+        ] {
+            assert!(
+                matches!(
+                    info(&rsa_spki(2048, e)),
+                    Err(SignatureError::MalformedKey(_))
+                ),
+                "{e:?}"
+            );
+        }
+        // Negative exponent (not an unsigned INTEGER).
+        assert!(matches!(
+            info(&rsa_spki(2048, &[0x81])),
+            Err(SignatureError::MalformedKey(_))
+        ));
+    }
+
+    #[test]
+    fn key_kinds() {
+        // Ed25519 with a 31-byte key.
+        let alg = tlv(0x30, &tlv(0x06, oids::ED25519.as_bytes()));
+        let short = tlv(0x30, &[alg.clone(), tlv(0x03, &[0u8; 32])].concat());
+        assert!(matches!(info(&short), Err(SignatureError::MalformedKey(_))));
+        let ok = tlv(0x30, &[alg, tlv(0x03, &[0u8; 33])].concat());
+        assert_eq!(info(&ok).unwrap().algorithm, PublicKeyAlgorithm::Ed25519);
+        // EC key on secp256k1: unsupported curve, named.
+        let k1 = const_oid::ObjectIdentifier::new_unwrap("1.3.132.0.10");
+        let alg = tlv(
+            0x30,
+            &[
+                tlv(0x06, oids::EC_PUBLIC_KEY.as_bytes()),
+                tlv(0x06, k1.as_bytes()),
+            ]
+            .concat(),
+        );
+        let spki = tlv(0x30, &[alg, tlv(0x03, &[0, 4, 1, 2])].concat());
+        assert_eq!(
+            info(&spki),
+            Err(SignatureError::UnsupportedAlgorithm {
+                role: AlgorithmRole::Curve,
+                oid: k1
+            })
+        );
+        // Unknown key algorithm.
+        let x25519 = const_oid::ObjectIdentifier::new_unwrap("1.3.101.110");
+        let alg = tlv(0x30, &tlv(0x06, x25519.as_bytes()));
+        let spki = tlv(0x30, &[alg, tlv(0x03, &[0u8; 33])].concat());
+        assert!(matches!(
+            info(&spki),
+            Err(SignatureError::UnsupportedAlgorithm {
+                role: AlgorithmRole::PublicKey,
+                ..
+            })
+        ));
+        assert!(matches!(
+            SignerKey::from_der(&[0x30, 0x00]),
+            Err(SignatureError::MalformedKey(_))
+        ));
+    }
+
+    #[test]
+    fn bit_lengths() {
+        assert_eq!(bit_len(&[]), 0);
+        assert_eq!(bit_len(&[1]), 1);
+        assert_eq!(bit_len(&[0x80, 0]), 16);
+        assert_eq!(bit_len(&[0x01, 0, 0]), 17);
+    }
+}

@@ -17,6 +17,7 @@
 #![deny(missing_docs)]
 
 pub mod cert;
+pub mod crypto;
 mod error;
 pub mod path;
 pub mod record;
@@ -27,6 +28,7 @@ pub use cert::{
     NameAttribute, PublicKeyInfo, SerialNumber, ValidityTime, read_certificates,
     read_certificates_strict,
 };
+pub use crypto::{DefaultVerifier, SignatureError, SignatureVerifier, SignerKey};
 pub use error::{Error, Result};
 pub use path::{ChainStatusFlags, EndCertificateStatus};
 pub use record::{CertificateRecord, write_csv};

@@ -1,0 +1,198 @@
+//! The default backend: the pure-Rust RustCrypto crates (`rsa`, `ecdsa` with
+//! `p256`/`p384`/`p521`, `ed25519-dalek`, `dsa`).
+
+use signature::hazmat::PrehashVerifier;
+use spki::AlgorithmIdentifierRef;
+
+use super::algorithm::{PssParameters, SignatureAlgorithm};
+use super::digest::DigestAlgorithm;
+use super::error::SignatureError;
+use super::key::{NamedCurve, ParsedKey, RSA_MAX_BITS, RSA_MIN_BITS, RsaKeyUse, SignerKey};
+use super::verifier::SignatureVerifier;
+
+/// Signature verification with the RustCrypto crates: the default backend.
+///
+/// Stateless, `Copy`, `Send + Sync`: share one or create them freely.
+#[derive(Clone, Copy, Debug, Default)]
+#[non_exhaustive]
+pub struct RustCryptoVerifier;
+
+impl RustCryptoVerifier {
+    /// A new verifier.
+    pub fn new() -> Self {
+        Self
+    }
+}
+
+const KEY_MISMATCH: SignatureError =
+    SignatureError::InvalidParameters("signature algorithm does not match the signer's key type");
+
+impl SignatureVerifier for RustCryptoVerifier {
+    fn verify_signature(
+        &self,
+        algorithm: &AlgorithmIdentifierRef<'_>,
+        signer: &SignerKey<'_>,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), SignatureError> {
+        let algorithm = SignatureAlgorithm::from_identifier(algorithm)?;
+        let key = signer.parse()?;
+        match (algorithm, key) {
+            (SignatureAlgorithm::RsaPkcs1v15(hash), ParsedKey::Rsa { n, e, usage, .. }) => {
+                // RFC 4055 section 1.2: an id-RSASSA-PSS key is for PSS only.
+                if usage != RsaKeyUse::Any {
+                    return Err(SignatureError::InvalidParameters(
+                        "RSA key is restricted to RSASSA-PSS but the signature is PKCS #1 v1.5",
+                    ));
+                }
+                let key = rsa_key(n, e)?;
+                rsa_pkcs1v15(&key, hash, &hash.digest(message), signature)
+            }
+            (SignatureAlgorithm::RsaPss(params), ParsedKey::Rsa { n, e, usage, .. }) => {
+                if let RsaKeyUse::PssRestricted(allowed) = usage {
+                    // RFC 4055 section 3.3: same digests; salt at least the key's.
+                    if allowed.hash != params.hash {
+                        return Err(SignatureError::InvalidParameters(
+                            "RSASSA-PSS digest differs from the one the key is restricted to",
+                        ));
+                    }
+                    if params.salt_len < allowed.salt_len {
+                        return Err(SignatureError::InvalidParameters(
+                            "RSASSA-PSS salt is shorter than the key's minimum",
+                        ));
+                    }
+                }
+                let key = rsa_key(n, e)?;
+                rsa_pss(&key, params, &params.hash.digest(message), signature)
+            }
+            (SignatureAlgorithm::Ecdsa(hash), ParsedKey::Ec { curve, point }) => {
+                let prehash = hash.digest(message);
+                match curve {
+                    NamedCurve::P256 => ecdsa_verify::<p256::NistP256>(point, &prehash, signature),
+                    NamedCurve::P384 => ecdsa_verify::<p384::NistP384>(point, &prehash, signature),
+                    NamedCurve::P521 => ecdsa_verify::<p521::NistP521>(point, &prehash, signature),
+                }
+            }
+            (SignatureAlgorithm::Ed25519, ParsedKey::Ed25519(key)) => {
+                ed25519_verify(key, message, signature)
+            }
+            (SignatureAlgorithm::Dsa(hash), ParsedKey::Dsa { p, q, g, y, .. }) => {
+                dsa_verify(p, q, g, y, &hash.digest(message), signature)
+            }
+            _ => Err(KEY_MISMATCH),
+        }
+    }
+}
+
+fn rsa_key(n: &[u8], e: u64) -> Result<rsa::PublicKey, SignatureError> {
+    let n = rsa::BoxedUint::from_be_slice_vartime(n);
+    let e = rsa::BoxedUint::from(e);
+    // The modulus size and exponent were checked while parsing; the `rsa`
+    // crate checks them again (and that e < n).
+    rsa::PublicKey::new_with_size_limits(n, e, RSA_MIN_BITS as usize..=RSA_MAX_BITS as usize)
+        .map_err(|_| SignatureError::MalformedKey("RSA key rejected (modulus or exponent)"))
+}
+
+fn rsa_pkcs1v15(
+    key: &rsa::PublicKey,
+    hash: DigestAlgorithm,
+    prehash: &[u8],
+    signature: &[u8],
+) -> Result<(), SignatureError> {
+    let result = match hash {
+        DigestAlgorithm::Sha1 => key.pkcs1v15_verify_prehash::<sha1::Sha1>(prehash, signature),
+        DigestAlgorithm::Sha224 => key.pkcs1v15_verify_prehash::<sha2::Sha224>(prehash, signature),
+        DigestAlgorithm::Sha256 => key.pkcs1v15_verify_prehash::<sha2::Sha256>(prehash, signature),
+        DigestAlgorithm::Sha384 => key.pkcs1v15_verify_prehash::<sha2::Sha384>(prehash, signature),
+        DigestAlgorithm::Sha512 => key.pkcs1v15_verify_prehash::<sha2::Sha512>(prehash, signature),
+    };
+    result.map_err(|_| SignatureError::InvalidSignature)
+}
+
+fn rsa_pss(
+    key: &rsa::PublicKey,
+    params: PssParameters,
+    prehash: &[u8],
+    signature: &[u8],
+) -> Result<(), SignatureError> {
+    fn verify<D>(
+        key: &rsa::PublicKey,
+        salt_len: usize,
+        prehash: &[u8],
+        signature: &[u8],
+    ) -> Result<(), SignatureError>
+    where
+        D: sha2::Digest + sha2::digest::FixedOutputReset,
+    {
+        let max_len = (RSA_MAX_BITS as usize).div_ceil(8);
+        let signature = rsa::pss::Signature::from_bytes_with_max_len(signature, max_len)
+            .map_err(|_| SignatureError::InvalidSignature)?;
+        rsa::pss::VerifyingKey::<D>::new_with_salt_len(key.clone(), salt_len)
+            .verify_prehash(prehash, &signature)
+            .map_err(|_| SignatureError::InvalidSignature)
+    }
+    // A salt longer than the encoded message can never verify; the rsa crate
+    // rejects it, this only keeps the conversion total.
+    let salt_len =
+        usize::try_from(params.salt_len).map_err(|_| SignatureError::InvalidSignature)?;
+    match params.hash {
+        DigestAlgorithm::Sha1 => verify::<sha1::Sha1>(key, salt_len, prehash, signature),
+        DigestAlgorithm::Sha224 => verify::<sha2::Sha224>(key, salt_len, prehash, signature),
+        DigestAlgorithm::Sha256 => verify::<sha2::Sha256>(key, salt_len, prehash, signature),
+        DigestAlgorithm::Sha384 => verify::<sha2::Sha384>(key, salt_len, prehash, signature),
+        DigestAlgorithm::Sha512 => verify::<sha2::Sha512>(key, salt_len, prehash, signature),
+    }
+}
+
+fn ecdsa_verify<C>(point: &[u8], prehash: &[u8], signature: &[u8]) -> Result<(), SignatureError>
+where
+    C: ecdsa::EcdsaCurve + elliptic_curve::CurveArithmetic,
+    ecdsa::der::MaxSize<C>: elliptic_curve::array::ArraySize,
+    <elliptic_curve::FieldBytesSize<C> as core::ops::Add>::Output:
+        core::ops::Add<ecdsa::der::MaxOverhead> + elliptic_curve::array::ArraySize,
+    elliptic_curve::AffinePoint<C>:
+        elliptic_curve::sec1::FromSec1Point<C> + elliptic_curve::sec1::ToSec1Point<C>,
+    elliptic_curve::FieldBytesSize<C>: elliptic_curve::sec1::ModulusSize,
+{
+    // RFC 5480 section 2.2: the key is an uncompressed or compressed SEC1 point;
+    // decoding checks that it is on the curve and not the identity.
+    let key = ecdsa::VerifyingKey::<C>::from_sec1_bytes(point)
+        .map_err(|_| SignatureError::MalformedKey("EC point is not on the curve"))?;
+    // RFC 5480 section 2.2 / RFC 5758 section 3.2: Ecdsa-Sig-Value in strict DER.
+    let signature =
+        ecdsa::Signature::<C>::from_der(signature).map_err(|_| SignatureError::InvalidSignature)?;
+    key.verify_prehash(prehash, &signature)
+        .map_err(|_| SignatureError::InvalidSignature)
+}
+
+fn ed25519_verify(key: &[u8; 32], message: &[u8], signature: &[u8]) -> Result<(), SignatureError> {
+    let key = ed25519_dalek::VerifyingKey::from_bytes(key)
+        .map_err(|_| SignatureError::MalformedKey("Ed25519 key is not a valid point"))?;
+    let signature = ed25519_dalek::Signature::from_slice(signature)
+        .map_err(|_| SignatureError::InvalidSignature)?;
+    // Strict verification: rejects small-order keys and R, and non-canonical S
+    // (RFC 8032 section 5.1.7 plus the malleability checks of "Taming the many EdDSAs").
+    key.verify_strict(message, &signature)
+        .map_err(|_| SignatureError::InvalidSignature)
+}
+
+fn dsa_verify(
+    p: &[u8],
+    q: &[u8],
+    g: &[u8],
+    y: &[u8],
+    prehash: &[u8],
+    signature: &[u8],
+) -> Result<(), SignatureError> {
+    use der::Decode;
+    let big = dsa::BoxedUint::from_be_slice_vartime;
+    let components = dsa::Components::from_components(big(p), big(q), big(g)).map_err(|_| {
+        SignatureError::InvalidParameters("DSA domain parameters rejected (sizes or values)")
+    })?;
+    let key = dsa::VerifyingKey::from_components(components, big(y))
+        .map_err(|_| SignatureError::MalformedKey("DSA public value is not in the subgroup"))?;
+    let signature =
+        dsa::Signature::from_der(signature).map_err(|_| SignatureError::InvalidSignature)?;
+    key.verify_prehash(prehash, &signature)
+        .map_err(|_| SignatureError::InvalidSignature)
+}

@@ -1,5 +1,18 @@
-//! Certification paths: status of a validated chain.
+//! Certification paths (RFC 5280 section 6): trust store, path building,
+//! validation rules, findings and chain status.
 
+mod builder;
+mod checks;
+mod findings;
+mod options;
+mod process;
+mod result;
 mod status;
+mod store;
 
+pub use builder::validate_path;
+pub use findings::{Finding, ResultCode, Severity};
+pub use options::{ANY_EXTENDED_KEY_USAGE, Budget, Profile, Purpose, ValidationOptions};
+pub use result::PathValidation;
 pub use status::{ChainStatusFlags, EndCertificateStatus};
+pub use store::{CertificatePool, TrustStore};

@@ -1,0 +1,136 @@
+//! Certificates offered for path building: trust anchors and untrusted
+//! intermediates, indexed by normalised subject name.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::cert::{Certificate, DistinguishedName};
+
+/// A name in the form RFC 5280 7.1 compares: each attribute value of a
+/// string type case-folded with leading, trailing and repeated inner white
+/// space removed (RFC 4518 2.6, simplified), other values by their DER; the
+/// attributes of a multi-valued RDN in a canonical order.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct NameKey(String);
+
+impl NameKey {
+    pub(crate) fn of(name: &DistinguishedName) -> Self {
+        let mut key = String::new();
+        for rdn in name.rdns() {
+            let mut attrs: Vec<String> = rdn
+                .iter()
+                .map(|attr| match attr.text() {
+                    Some(text) => format!("{}={}", attr.oid(), fold(text)),
+                    None => format!(
+                        "{}=#{}",
+                        attr.oid(),
+                        crate::cert::hex_upper(attr.value_der())
+                    ),
+                })
+                .collect();
+            attrs.sort();
+            key.push_str(&attrs.join("+"));
+            key.push('\u{1}');
+        }
+        NameKey(key)
+    }
+}
+
+/// Case-folds and collapses white space.
+pub(crate) fn fold(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// A set of certificates indexed by subject name.
+#[derive(Debug, Clone, Default)]
+pub struct CertificatePool {
+    certs: Vec<Arc<Certificate>>,
+    by_subject: HashMap<NameKey, Vec<usize>>,
+    by_der: HashMap<[u8; 32], usize>,
+}
+
+impl CertificatePool {
+    /// An empty pool.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A pool holding the given certificates.
+    pub fn from_certificates(certs: impl IntoIterator<Item = Certificate>) -> Self {
+        let mut pool = Self::new();
+        for cert in certs {
+            pool.add(Arc::new(cert));
+        }
+        pool
+    }
+
+    /// Adds a certificate; an exact duplicate is ignored.
+    pub fn add(&mut self, cert: Arc<Certificate>) {
+        if self.by_der.contains_key(cert.sha256()) {
+            return;
+        }
+        let index = self.certs.len();
+        self.by_der.insert(*cert.sha256(), index);
+        self.by_subject
+            .entry(NameKey::of(cert.subject()))
+            .or_default()
+            .push(index);
+        self.certs.push(cert);
+    }
+
+    /// True when this exact certificate (same DER) is in the pool.
+    pub fn contains(&self, cert: &Certificate) -> bool {
+        self.by_der.contains_key(cert.sha256())
+    }
+
+    /// Every certificate, in the order added.
+    pub fn certificates(&self) -> &[Arc<Certificate>] {
+        &self.certs
+    }
+
+    /// Number of certificates.
+    pub fn len(&self) -> usize {
+        self.certs.len()
+    }
+
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.certs.is_empty()
+    }
+
+    /// Certificates whose subject matches the issuer name of `child`.
+    pub(crate) fn issuers_of<'a>(
+        &'a self,
+        child: &Certificate,
+    ) -> impl Iterator<Item = &'a Arc<Certificate>> + 'a {
+        self.by_subject
+            .get(&NameKey::of(child.issuer()))
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.certs[i])
+    }
+}
+
+/// The trust anchors of a validation.
+///
+/// ```
+/// use validate::{read_certificates_strict, path::TrustStore};
+/// let pem = std::fs::read("../examples/chain/root.pem").unwrap();
+/// let store = TrustStore::from_certificates(read_certificates_strict(&pem).unwrap());
+/// assert_eq!(store.len(), 1);
+/// ```
+pub type TrustStore = CertificatePool;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_is_rfc4518_insignificant_space_and_case() {
+        assert_eq!(fold("  Example   CA  Inc "), "example ca inc");
+        assert_eq!(fold("ÉCOLE"), "école");
+    }
+}

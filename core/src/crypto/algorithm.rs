@@ -120,14 +120,12 @@ impl PssParameters {
         };
 
         // trailerField [3] DEFAULT trailerFieldBC (1); RFC 4055 section 3.1: MUST be 1.
-        if let Some(field) =
-            ContextSpecific::<u32>::decode_explicit(&mut r, TagNumber(3)).map_err(|_| MALFORMED)?
-        {
-            if field.value != 1 {
-                return Err(SignatureError::InvalidParameters(
-                    "RSASSA-PSS trailerField is not 1",
-                ));
-            }
+        let trailer =
+            ContextSpecific::<u32>::decode_explicit(&mut r, TagNumber(3)).map_err(|_| MALFORMED)?;
+        if trailer.is_some_and(|field| field.value != 1) {
+            return Err(SignatureError::InvalidParameters(
+                "RSASSA-PSS trailerField is not 1",
+            ));
         }
         r.finish().map_err(|_| MALFORMED)?;
 

@@ -421,7 +421,7 @@ mod tests {
     /// SPKI DER of an rsaEncryption key with modulus of `bits` bits (all ones, odd) and exponent `e`.
     fn rsa_spki(bits: usize, e: &[u8]) -> Vec<u8> {
         let mut n = vec![0xffu8; bits.div_ceil(8)];
-        if bits % 8 != 0 {
+        if !bits.is_multiple_of(8) {
             n[0] = 0xff >> (8 - bits % 8);
         }
         if n[0] & 0x80 != 0 {

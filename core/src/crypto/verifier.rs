@@ -1,5 +1,6 @@
 //! The verification trait that path building, CRL, OCSP and CMS checks call.
 
+use der::asn1::BitStringRef;
 use spki::AlgorithmIdentifierRef;
 
 use super::error::SignatureError;
@@ -62,6 +63,27 @@ pub trait SignatureVerifier: Send + Sync {
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), SignatureError>;
+
+    /// [`verify_signature`](Self::verify_signature) with the signature as
+    /// found in certificates, CRLs and OCSP responses: a `BIT STRING`. One
+    /// with unused bits cannot be a valid signature (RFC 5280 section 4.1.1.3
+    /// and the algorithm RFCs encode signatures as whole octets) and gives
+    /// [`SignatureError::InvalidSignature`]; PKITS 4.1.2 is such a case.
+    ///
+    /// # Errors
+    /// As for [`verify_signature`](Self::verify_signature).
+    fn verify_signature_bits(
+        &self,
+        algorithm: &AlgorithmIdentifierRef<'_>,
+        signer: &SignerKey<'_>,
+        message: &[u8],
+        signature: BitStringRef<'_>,
+    ) -> Result<(), SignatureError> {
+        let signature = signature
+            .as_bytes()
+            .ok_or(SignatureError::InvalidSignature)?;
+        self.verify_signature(algorithm, signer, message, signature)
+    }
 }
 
 impl<T: SignatureVerifier + ?Sized> SignatureVerifier for &T {

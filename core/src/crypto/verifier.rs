@@ -109,3 +109,38 @@ impl<T: SignatureVerifier + ?Sized> SignatureVerifier for std::sync::Arc<T> {
         (**self).verify_signature(algorithm, signer, message, signature)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::RustCryptoVerifier;
+
+    #[test]
+    fn usable_as_shared_trait_object() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<RustCryptoVerifier>();
+        assert_send_sync::<std::sync::Arc<dyn SignatureVerifier>>();
+        let shared: std::sync::Arc<dyn SignatureVerifier> =
+            std::sync::Arc::new(RustCryptoVerifier::new());
+        let by_ref: &dyn SignatureVerifier = &shared;
+        let alg = AlgorithmIdentifierRef {
+            oid: const_oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.4"),
+            parameters: None,
+        };
+        let key = SignerKey::from_der(&[
+            0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00, 1, 2, 3, 4, 5,
+            6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28,
+            29, 30, 31, 32,
+        ])
+        .unwrap();
+        assert!(matches!(
+            by_ref.verify_signature(&alg, &key, b"", &[]),
+            Err(SignatureError::UnsupportedAlgorithm { .. })
+        ));
+        let bits = BitStringRef::new(1, &[0x80]).unwrap();
+        assert_eq!(
+            shared.verify_signature_bits(&alg, &key, b"", bits),
+            Err(SignatureError::InvalidSignature)
+        );
+    }
+}

@@ -181,3 +181,50 @@ proptest! {
         }
     }
 }
+
+/// A positive DER INTEGER of exactly `len` bytes of magnitude (top bit set), optionally odd.
+fn big(len: usize, odd: bool) -> impl Strategy<Value = Vec<u8>> {
+    proptest::collection::vec(any::<u8>(), len..=len).prop_map(move |mut v| {
+        if let Some(first) = v.first_mut() {
+            *first |= 0x80;
+        }
+        if odd && let Some(last) = v.last_mut() {
+            *last |= 1;
+        }
+        v.insert(0, 0);
+        tlv(0x02, &v)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Structurally valid DSA keys (sizes the `dsa` crate accepts) with random
+    /// values: composite p, q not dividing p - 1, random g, y and signature.
+    #[test]
+    fn random_dsa_domain_never_panics(
+        (p, q) in prop_oneof![(big(128, true), big(20, false)), (big(256, true), big(32, false))],
+        g in proptest::collection::vec(any::<u8>(), 1..128),
+        y in proptest::collection::vec(any::<u8>(), 1..256),
+        r in proptest::collection::vec(any::<u8>(), 1..33),
+        s in proptest::collection::vec(any::<u8>(), 1..33),
+        sha256 in any::<bool>(),
+    ) {
+        let g = tlv(0x02, &[&[0u8][..], &g].concat());
+        let params = [p, q, g].concat();
+        let alg = [
+            tlv(0x06, &[0x2a, 0x86, 0x48, 0xce, 0x38, 0x04, 0x01]),
+            tlv(0x30, &params),
+        ]
+        .concat();
+        let y = tlv(0x02, &[&[0u8][..], &y].concat());
+        let spki = tlv(0x30, &[tlv(0x30, &alg), tlv(0x03, &[&[0u8][..], &y].concat())].concat());
+        let signer = SignerKey::from_der(&spki).expect("well-formed SPKI");
+        let _ = signer.info();
+        let sig = tlv(0x30, &[tlv(0x02, &[&[0u8][..], &r].concat()), tlv(0x02, &[&[0u8][..], &s].concat())].concat());
+        let oid = if sha256 { "2.16.840.1.101.3.4.3.2" } else { "1.2.840.10040.4.3" };
+        let alg = AlgorithmIdentifierRef { oid: oid.parse().unwrap(), parameters: None };
+        let result = DefaultVerifier::default().verify_signature(&alg, &signer, b"message", &sig);
+        prop_assert!(result.is_err());
+    }
+}

@@ -236,7 +236,10 @@ fn ecdsa_certificates() {
         ("P-256", "-sha1", Sha1, NamedCurve::P256, 256),
         ("P-384", "-sha384", Sha384, NamedCurve::P384, 384),
         ("P-384", "-sha256", Sha256, NamedCurve::P384, 384),
+        ("P-384", "-sha1", Sha1, NamedCurve::P384, 384),
         ("P-521", "-sha512", Sha512, NamedCurve::P521, 521),
+        ("P-521", "-sha224", Sha224, NamedCurve::P521, 521),
+        ("P-521", "-sha256", Sha256, NamedCurve::P521, 521),
     ] {
         let curve_opt = format!("ec_paramgen_curve:{curve}");
         let (alg, key, key_bits) = check_self_signed(

@@ -120,14 +120,12 @@ impl PssParameters {
         };
 
         // trailerField [3] DEFAULT trailerFieldBC (1); RFC 4055 section 3.1: MUST be 1.
-        if let Some(field) =
-            ContextSpecific::<u32>::decode_explicit(&mut r, TagNumber(3)).map_err(|_| MALFORMED)?
-        {
-            if field.value != 1 {
-                return Err(SignatureError::InvalidParameters(
-                    "RSASSA-PSS trailerField is not 1",
-                ));
-            }
+        let trailer =
+            ContextSpecific::<u32>::decode_explicit(&mut r, TagNumber(3)).map_err(|_| MALFORMED)?;
+        if trailer.is_some_and(|field| field.value != 1) {
+            return Err(SignatureError::InvalidParameters(
+                "RSASSA-PSS trailerField is not 1",
+            ));
         }
         r.finish().map_err(|_| MALFORMED)?;
 
@@ -222,6 +220,19 @@ impl SignatureAlgorithm {
             Self::RsaPkcs1v15(d) | Self::Ecdsa(d) | Self::Dsa(d) => Some(*d),
             Self::RsaPss(p) => Some(p.hash),
             Self::Ed25519 => None,
+        }
+    }
+}
+
+impl core::fmt::Display for SignatureAlgorithm {
+    /// E.g. `RSA PKCS#1 v1.5 with SHA-256`, `RSASSA-PSS with SHA-384, MGF1, salt 48`.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::RsaPkcs1v15(d) => write!(f, "RSA PKCS#1 v1.5 with {d}"),
+            Self::RsaPss(p) => write!(f, "RSASSA-PSS with {}, MGF1, salt {}", p.hash, p.salt_len),
+            Self::Ecdsa(d) => write!(f, "ECDSA with {d}"),
+            Self::Ed25519 => f.write_str("Ed25519"),
+            Self::Dsa(d) => write!(f, "DSA with {d}"),
         }
     }
 }
@@ -395,6 +406,10 @@ mod tests {
             SignatureAlgorithm::from_identifier(&ai(oids::ECDSA_WITH_SHA1, None))
                 .map(|a| a.digest()),
             Ok(Some(DigestAlgorithm::Sha1))
+        );
+        assert_eq!(
+            SignatureAlgorithm::RsaPss(PssParameters::new(DigestAlgorithm::Sha384, 48)).to_string(),
+            "RSASSA-PSS with SHA-384, MGF1, salt 48"
         );
         let md5_rsa = const_oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.4");
         assert_eq!(

@@ -96,6 +96,28 @@ impl PublicKeyAlgorithm {
     }
 }
 
+impl core::fmt::Display for NamedCurve {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Self::P256 => "P-256",
+            Self::P384 => "P-384",
+            Self::P521 => "P-521",
+        })
+    }
+}
+
+impl core::fmt::Display for PublicKeyAlgorithm {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Self::Rsa => f.write_str("RSA"),
+            Self::RsaPss => f.write_str("RSA (PSS only)"),
+            Self::Ec(curve) => write!(f, "EC {curve}"),
+            Self::Ed25519 => f.write_str("Ed25519"),
+            Self::Dsa => f.write_str("DSA"),
+        }
+    }
+}
+
 /// What a weak-key policy needs to know about a public key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -421,7 +443,7 @@ mod tests {
     /// SPKI DER of an rsaEncryption key with modulus of `bits` bits (all ones, odd) and exponent `e`.
     fn rsa_spki(bits: usize, e: &[u8]) -> Vec<u8> {
         let mut n = vec![0xffu8; bits.div_ceil(8)];
-        if bits % 8 != 0 {
+        if !bits.is_multiple_of(8) {
             n[0] = 0xff >> (8 - bits % 8);
         }
         if n[0] & 0x80 != 0 {

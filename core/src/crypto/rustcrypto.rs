@@ -185,11 +185,20 @@ fn dsa_verify(
     signature: &[u8],
 ) -> Result<(), SignatureError> {
     use der::Decode;
-    let big = dsa::BoxedUint::from_be_slice_vartime;
-    let components = dsa::Components::from_components(big(p), big(q), big(g)).map_err(|_| {
+    let p = dsa::BoxedUint::from_be_slice_vartime(p);
+    let q = dsa::BoxedUint::from_be_slice_vartime(q);
+    // The `dsa` crate computes modulo p with g and y as given: they must have
+    // p's precision (a shorter g or y, i.e. one with leading zero bytes, trips
+    // crypto-bigint's precision assertion). Values wider than p are invalid.
+    let precision = p.bits_precision();
+    let g = dsa::BoxedUint::from_be_slice(g, precision)
+        .map_err(|_| SignatureError::InvalidParameters("DSA generator g is larger than p"))?;
+    let y = dsa::BoxedUint::from_be_slice(y, precision)
+        .map_err(|_| SignatureError::MalformedKey("DSA public value is larger than p"))?;
+    let components = dsa::Components::from_components(p, q, g).map_err(|_| {
         SignatureError::InvalidParameters("DSA domain parameters rejected (sizes or values)")
     })?;
-    let key = dsa::VerifyingKey::from_components(components, big(y))
+    let key = dsa::VerifyingKey::from_components(components, y)
         .map_err(|_| SignatureError::MalformedKey("DSA public value is not in the subgroup"))?;
     let signature =
         dsa::Signature::from_der(signature).map_err(|_| SignatureError::InvalidSignature)?;

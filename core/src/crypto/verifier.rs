@@ -1,5 +1,6 @@
 //! The verification trait that path building, CRL, OCSP and CMS checks call.
 
+use der::asn1::BitStringRef;
 use spki::AlgorithmIdentifierRef;
 
 use super::error::SignatureError;
@@ -62,6 +63,27 @@ pub trait SignatureVerifier: Send + Sync {
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), SignatureError>;
+
+    /// [`verify_signature`](Self::verify_signature) with the signature as
+    /// found in certificates, CRLs and OCSP responses: a `BIT STRING`. One
+    /// with unused bits cannot be a valid signature (RFC 5280 section 4.1.1.3
+    /// and the algorithm RFCs encode signatures as whole octets) and gives
+    /// [`SignatureError::InvalidSignature`]; PKITS 4.1.2 is such a case.
+    ///
+    /// # Errors
+    /// As for [`verify_signature`](Self::verify_signature).
+    fn verify_signature_bits(
+        &self,
+        algorithm: &AlgorithmIdentifierRef<'_>,
+        signer: &SignerKey<'_>,
+        message: &[u8],
+        signature: BitStringRef<'_>,
+    ) -> Result<(), SignatureError> {
+        let signature = signature
+            .as_bytes()
+            .ok_or(SignatureError::InvalidSignature)?;
+        self.verify_signature(algorithm, signer, message, signature)
+    }
 }
 
 impl<T: SignatureVerifier + ?Sized> SignatureVerifier for &T {
@@ -85,5 +107,40 @@ impl<T: SignatureVerifier + ?Sized> SignatureVerifier for std::sync::Arc<T> {
         signature: &[u8],
     ) -> Result<(), SignatureError> {
         (**self).verify_signature(algorithm, signer, message, signature)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::RustCryptoVerifier;
+
+    #[test]
+    fn usable_as_shared_trait_object() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<RustCryptoVerifier>();
+        assert_send_sync::<std::sync::Arc<dyn SignatureVerifier>>();
+        let shared: std::sync::Arc<dyn SignatureVerifier> =
+            std::sync::Arc::new(RustCryptoVerifier::new());
+        let by_ref: &dyn SignatureVerifier = &shared;
+        let alg = AlgorithmIdentifierRef {
+            oid: const_oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.4"),
+            parameters: None,
+        };
+        let key = SignerKey::from_der(&[
+            0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00, 1, 2, 3, 4, 5,
+            6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28,
+            29, 30, 31, 32,
+        ])
+        .unwrap();
+        assert!(matches!(
+            by_ref.verify_signature(&alg, &key, b"", &[]),
+            Err(SignatureError::UnsupportedAlgorithm { .. })
+        ));
+        let bits = BitStringRef::new(1, &[0x80]).unwrap();
+        assert_eq!(
+            shared.verify_signature_bits(&alg, &key, b"", bits),
+            Err(SignatureError::InvalidSignature)
+        );
     }
 }

@@ -3,6 +3,7 @@
 //! prints; no rule lives here.
 
 mod cert;
+mod chain;
 mod input;
 
 use std::process::ExitCode;
@@ -21,10 +22,13 @@ struct Cli {
 enum Command {
     /// Print one certificate record per certificate (JSON lines or CSV).
     Cert(cert::CertArgs),
+    /// Build and validate a certification path for one certificate.
+    Chain(Box<chain::ChainArgs>),
 }
 
 /// Exit codes of CLI.md: 0 valid / success, 1 found invalid, 2 bad input or usage.
 pub(crate) mod exit {
+    pub const INVALID: u8 = 1;
     pub const BAD_INPUT: u8 = 2;
 }
 
@@ -42,5 +46,6 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Cert(args) => cert::run(args),
+        Command::Chain(args) => chain::run(*args),
     }
 }

@@ -792,7 +792,11 @@ fn oid_list(oids: &[ObjectIdentifier]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use der::Encode;
+    use der::asn1::OctetString;
     use std::path::PathBuf;
+    use x509_cert::ext::pkix::certpolicy::PolicyInformation;
+    use x509_cert::ext::pkix::{CertificatePolicies, PolicyMapping, PolicyMappings};
 
     /// The shared conformance data, next to the repository.
     fn conformance_dir() -> PathBuf {
@@ -839,6 +843,419 @@ mod tests {
     /// alone cannot decide, with the reason. Each must disagree with the
     /// expected verdict (an unexpected agreement fails the test).
     const NOT_DECIDED_BY_POLICY: &[(&str, &str)] = &[];
+
+    /// DER tag-length-value.
+    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+        let mut out = vec![tag];
+        let len = content.len();
+        if len < 0x80 {
+            out.push(len as u8);
+        } else {
+            let bytes = len.to_be_bytes();
+            let skip = bytes.iter().take_while(|b| **b == 0).count();
+            out.push(0x80 | (bytes.len() - skip) as u8);
+            out.extend_from_slice(&bytes[skip..]);
+        }
+        out.extend_from_slice(content);
+        out
+    }
+
+    /// The elements of a DER SEQUENCE (test data only: well-formed input).
+    fn elements(der: &[u8]) -> Vec<&[u8]> {
+        /// (header length, total length) of the TLV at the start of `buf`.
+        fn lengths(buf: &[u8]) -> (usize, usize) {
+            let first = buf[1] as usize;
+            if first < 0x80 {
+                (2, 2 + first)
+            } else {
+                let n = first & 0x7f;
+                let len = buf[2..2 + n].iter().fold(0, |a, b| (a << 8) | *b as usize);
+                (2 + n, 2 + n + len)
+            }
+        }
+        let (header, total) = lengths(der);
+        let mut rest = &der[header..total];
+        let mut out = Vec::new();
+        while !rest.is_empty() {
+            let (_, len) = lengths(rest);
+            out.push(&rest[..len]);
+            rest = &rest[len..];
+        }
+        out
+    }
+
+    /// An extension's OID and DER value.
+    type RawExtension = (ObjectIdentifier, Vec<u8>);
+
+    /// A PKITS certificate with its extensions replaced by `extensions`
+    /// (OID, DER value; not critical). The signature no longer verifies, which
+    /// policy processing does not look at; names stay, so self-issued stays.
+    fn with_extensions(base: &str, extensions: &[RawExtension]) -> Certificate {
+        let path = conformance_dir().join("pkits/data/certs").join(base);
+        let der = std::fs::read(&path).unwrap();
+        let outer = elements(&der);
+        let mut tbs: Vec<u8> = elements(outer[0])
+            .into_iter()
+            .filter(|e| e[0] != 0xa3)
+            .flatten()
+            .copied()
+            .collect();
+        let mut exts = Vec::new();
+        for (id, value) in extensions {
+            let ext = x509_cert::ext::Extension {
+                extn_id: *id,
+                critical: false,
+                extn_value: OctetString::new(value.clone()).unwrap(),
+            };
+            exts.extend(ext.to_der().unwrap());
+        }
+        tbs.extend(tlv(0xa3, &tlv(0x30, &exts)));
+        let mut cert = tlv(0x30, &tbs);
+        cert.extend_from_slice(outer[1]);
+        cert.extend_from_slice(outer[2]);
+        Certificate::from_der(&tlv(0x30, &cert)).unwrap()
+    }
+
+    fn policies_der(oids: &[ObjectIdentifier]) -> Vec<u8> {
+        CertificatePolicies(
+            oids.iter()
+                .map(|&policy_identifier| PolicyInformation {
+                    policy_identifier,
+                    policy_qualifiers: None,
+                })
+                .collect(),
+        )
+        .to_der()
+        .unwrap()
+    }
+
+    fn mappings_der(pairs: &[(ObjectIdentifier, ObjectIdentifier)]) -> Vec<u8> {
+        PolicyMappings(
+            pairs
+                .iter()
+                .map(
+                    |&(issuer_domain_policy, subject_domain_policy)| PolicyMapping {
+                        issuer_domain_policy,
+                        subject_domain_policy,
+                    },
+                )
+                .collect(),
+        )
+        .to_der()
+        .unwrap()
+    }
+
+    /// An intermediate (not self-issued) and an end entity.
+    const CA: &str = "GoodCACert.crt";
+    const EE: &str = "ValidCertificatePathTest1EE.crt";
+    /// A self-issued intermediate.
+    const SELF_ISSUED_CA: &str = "inhibitPolicyMapping1P1SelfIssuedCACert.crt";
+
+    fn policy_ext(oids: &[ObjectIdentifier]) -> RawExtension {
+        (oid::CERTIFICATE_POLICIES, policies_der(oids))
+    }
+
+    #[test]
+    fn hostile_mappings_exhaust_the_node_budget() {
+        // Every CA asserts P1..P12 and maps each to all twelve: the tree
+        // grows twelvefold per certificate (12, 144, 1,728, 20,736 nodes).
+        let ps: Vec<ObjectIdentifier> = (1..=12).map(test_policy).collect();
+        let pairs: Vec<_> = ps
+            .iter()
+            .flat_map(|&a| ps.iter().map(move |&b| (a, b)))
+            .collect();
+        let ca = with_extensions(
+            CA,
+            &[
+                policy_ext(&ps),
+                (oid::POLICY_MAPPINGS, mappings_der(&pairs)),
+            ],
+        );
+        let ee = with_extensions(EE, &[policy_ext(&ps)]);
+        let mut path = vec![ca; 6];
+        path.push(ee);
+        let start = std::time::Instant::now();
+        let err = run(&PolicySettings::default(), &path).unwrap_err();
+        assert!(
+            err.contains("budget exhausted") && err.contains("10000 nodes"),
+            "{err}"
+        );
+        assert!(err.starts_with("certificate 4:"), "{err}");
+        assert!(start.elapsed().as_secs() < 5);
+
+        // The mapped-entries limit is separate.
+        let budget = PolicyBudget {
+            max_nodes: 1_000_000,
+            max_mapped_entries: 100,
+        };
+        let err = run_with(&PolicySettings::default(), &path, budget).unwrap_err();
+        assert!(err.contains("expected policies"), "{err}");
+
+        // Two such CAs stay well inside the budget and yield all twelve.
+        let outcome = run(&PolicySettings::default(), &path[4..]).unwrap();
+        assert!(outcome.valid);
+        assert_eq!(outcome.user_constrained_policy_set, ps);
+    }
+
+    #[test]
+    fn malformed_policy_extensions_are_errors() {
+        let p1 = test_policy(1);
+        let ee = with_extensions(EE, &[policy_ext(&[p1])]);
+        let cases: Vec<(Vec<RawExtension>, &str)> = vec![
+            (
+                vec![(oid::CERTIFICATE_POLICIES, vec![0x04, 0x00])],
+                "certificatePolicies is malformed",
+            ),
+            (vec![policy_ext(&[])], "certificatePolicies is empty"),
+            (
+                vec![policy_ext(&[p1, test_policy(2), p1])],
+                "lists policy 2.16.840.1.101.3.2.1.48.1 more than once",
+            ),
+            (
+                vec![policy_ext(&[p1]), policy_ext(&[test_policy(2)])],
+                "certificatePolicies appears more than once",
+            ),
+            (
+                vec![policy_ext(&[p1]), (oid::POLICY_MAPPINGS, vec![0x30, 0x00])],
+                "policyMappings is empty",
+            ),
+            (
+                vec![
+                    policy_ext(&[p1]),
+                    (oid::POLICY_MAPPINGS, vec![0x02, 0x01, 0x00]),
+                ],
+                "policyMappings is malformed",
+            ),
+            (
+                vec![
+                    policy_ext(&[p1]),
+                    (oid::POLICY_MAPPINGS, mappings_der(&[(ANY_POLICY, p1)])),
+                ],
+                "6.1.4 (a)",
+            ),
+            (
+                vec![
+                    policy_ext(&[p1]),
+                    (oid::POLICY_CONSTRAINTS, vec![0x30, 0x00]),
+                ],
+                "policyConstraints is an empty sequence",
+            ),
+            (
+                vec![policy_ext(&[p1]), (oid::POLICY_CONSTRAINTS, vec![0x30])],
+                "policyConstraints is malformed",
+            ),
+            (
+                vec![
+                    policy_ext(&[p1]),
+                    (oid::INHIBIT_ANY_POLICY, vec![0x02, 0x01, 0xff]),
+                ],
+                "inhibitAnyPolicy is malformed",
+            ),
+        ];
+        for (extensions, want) in cases {
+            let ca = with_extensions(CA, &extensions);
+            let err = run(&PolicySettings::default(), &[ca, ee.clone()]).unwrap_err();
+            assert!(err.starts_with("certificate 1: "), "{err}");
+            assert!(err.contains(want), "{err} should contain {want}");
+        }
+        // The end entity's policyConstraints is checked too (6.1.5 (b)).
+        let ee_bad = with_extensions(
+            EE,
+            &[
+                policy_ext(&[p1]),
+                (oid::POLICY_CONSTRAINTS, vec![0x30, 0x00]),
+            ],
+        );
+        let ca = with_extensions(CA, &[policy_ext(&[p1])]);
+        let err = run(&PolicySettings::default(), &[ca, ee_bad]).unwrap_err();
+        assert!(err.starts_with("certificate 2: policyConstraints"), "{err}");
+    }
+
+    #[test]
+    fn end_entity_require_explicit_policy_zero() {
+        // 6.1.5 (b): requireExplicitPolicy 0 in the end entity: a NULL tree
+        // is no longer acceptable.
+        let p1 = test_policy(1);
+        let ca = with_extensions(CA, &[policy_ext(&[p1])]);
+        let require = PolicyConstraints {
+            require_explicit_policy: Some(0),
+            inhibit_policy_mapping: None,
+        }
+        .to_der()
+        .unwrap();
+        let ee = with_extensions(
+            EE,
+            &[
+                policy_ext(&[test_policy(2)]),
+                (oid::POLICY_CONSTRAINTS, require.clone()),
+            ],
+        );
+        let outcome = run(&PolicySettings::default(), &[ca.clone(), ee]).unwrap();
+        assert!(!outcome.valid);
+        assert!(
+            outcome
+                .detail
+                .unwrap()
+                .contains("end entity has policyConstraints")
+        );
+        // Without it the path is valid for no policy.
+        let ee = with_extensions(EE, &[policy_ext(&[test_policy(2)])]);
+        let outcome = run(&PolicySettings::default(), &[ca.clone(), ee]).unwrap();
+        assert!(outcome.valid && outcome.user_constrained_policy_set.is_empty());
+        // A matching policy satisfies it.
+        let ee = with_extensions(EE, &[policy_ext(&[p1]), (oid::POLICY_CONSTRAINTS, require)]);
+        let outcome = run(&PolicySettings::default(), &[ca, ee]).unwrap();
+        assert!(outcome.valid && outcome.detail.is_none());
+        assert_eq!(outcome.authorities_constrained_policy_set, vec![p1]);
+    }
+
+    #[test]
+    fn any_policy_sets_and_settings() {
+        let p1 = test_policy(1);
+        let p2 = test_policy(2);
+        let ca = with_extensions(CA, &[policy_ext(&[ANY_POLICY])]);
+        let ee = with_extensions(EE, &[policy_ext(&[ANY_POLICY])]);
+        let path = [ca.clone(), ee.clone()];
+        // anyPolicy all the way: valid for any policy.
+        let outcome = run(&PolicySettings::default(), &path).unwrap();
+        assert_eq!(outcome.user_constrained_policy_set, vec![ANY_POLICY]);
+        assert_eq!(outcome.authorities_constrained_policy_set, vec![ANY_POLICY]);
+        // 6.1.5 (g)(iii)(3): a specific initial set takes anyPolicy's place.
+        let settings = PolicySettings {
+            initial_policy_set: vec![p2, p1],
+            initial_explicit_policy: true,
+            ..PolicySettings::default()
+        };
+        let outcome = run(&settings, &path).unwrap();
+        assert!(outcome.valid);
+        assert_eq!(outcome.user_constrained_policy_set, vec![p2, p1]);
+        assert_eq!(outcome.authorities_constrained_policy_set, vec![ANY_POLICY]);
+        // initial-any-policy-inhibit: anyPolicy is not processed (6.1.3
+        // (d)(2)), the tree becomes NULL; with an explicit policy required
+        // that is fatal at the first certificate (6.1.3 (f)).
+        let settings = PolicySettings {
+            initial_any_policy_inhibit: true,
+            initial_explicit_policy: true,
+            ..PolicySettings::default()
+        };
+        let err = run(&settings, &path).unwrap_err();
+        assert!(
+            err.starts_with("certificate 1: RFC 5280 6.1.3 (f)"),
+            "{err}"
+        );
+        // ... but a self-issued intermediate still processes anyPolicy
+        // (6.1.3 (d)(2)(b)); the end entity never does.
+        let si = with_extensions(SELF_ISSUED_CA, &[policy_ext(&[ANY_POLICY])]);
+        let err = run(&settings, &[si, ee]).unwrap_err();
+        assert!(
+            err.starts_with("certificate 2: RFC 5280 6.1.3 (f)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn mapping_is_inhibited_by_the_counter() {
+        // CA1 maps P1 to P2 with inhibitPolicyMapping 0 (effective from the
+        // next certificate); CA2 maps P2 to P3, which is then deleted
+        // (6.1.4 (b)(2)).
+        let (p1, p2, p3) = (test_policy(1), test_policy(2), test_policy(3));
+        let inhibit = PolicyConstraints {
+            require_explicit_policy: None,
+            inhibit_policy_mapping: Some(0),
+        }
+        .to_der()
+        .unwrap();
+        let ca1 = with_extensions(
+            CA,
+            &[
+                policy_ext(&[p1]),
+                (oid::POLICY_MAPPINGS, mappings_der(&[(p1, p2)])),
+                (oid::POLICY_CONSTRAINTS, inhibit),
+            ],
+        );
+        let ca2 = with_extensions(
+            CA,
+            &[
+                policy_ext(&[p2]),
+                (oid::POLICY_MAPPINGS, mappings_der(&[(p2, p3)])),
+            ],
+        );
+        let ee3 = with_extensions(EE, &[policy_ext(&[p3])]);
+        let strict = PolicySettings {
+            initial_explicit_policy: true,
+            ..PolicySettings::default()
+        };
+        let err = run(&strict, &[ca1, ca2.clone(), ee3.clone()]).unwrap_err();
+        assert!(
+            err.starts_with("certificate 3: RFC 5280 6.1.3 (f)"),
+            "{err}"
+        );
+        // Without inhibitPolicyMapping both mappings apply: P3 in the end
+        // entity is P1 in the trust anchor's domain.
+        let ca1 = with_extensions(
+            CA,
+            &[
+                policy_ext(&[p1]),
+                (oid::POLICY_MAPPINGS, mappings_der(&[(p1, p2)])),
+            ],
+        );
+        let outcome = run(&strict, &[ca1.clone(), ca2.clone(), ee3.clone()]).unwrap();
+        assert!(outcome.valid);
+        assert_eq!(outcome.user_constrained_policy_set, vec![p1]);
+        // initial-policy-mapping-inhibit deletes the mapped node at once.
+        let settings = PolicySettings {
+            initial_policy_mapping_inhibit: true,
+            ..strict
+        };
+        let err = run(&settings, &[ca1, ca2, ee3]).unwrap_err();
+        assert!(
+            err.starts_with("certificate 2: RFC 5280 6.1.3 (f)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn misuse_is_an_error_not_a_panic() {
+        let ee = pkits_cert(EE);
+        let mut p = PolicyProcessor::new(&PolicySettings::default(), 2);
+        assert!(p.process(&ee, 2).unwrap_err().contains("out of order"));
+        let p = PolicyProcessor::new(&PolicySettings::default(), 2);
+        let outcome = p.finish(&ee);
+        assert!(!outcome.valid);
+        assert!(
+            outcome
+                .detail
+                .unwrap()
+                .contains("0 of 2 certificates processed")
+        );
+        let mut p = PolicyProcessor::new(&PolicySettings::default(), 1);
+        p.process(&ee, 1).unwrap();
+        assert!(p.process(&ee, 2).is_err());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        /// Arbitrary bytes in every policy extension never panic.
+        #[test]
+        fn arbitrary_extension_values_never_panic(
+            policies in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40),
+            mappings in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40),
+            constraints in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..12),
+            inhibit in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..6),
+        ) {
+            let ca = with_extensions(CA, &[
+                (oid::CERTIFICATE_POLICIES, policies.clone()),
+                (oid::POLICY_MAPPINGS, mappings),
+                (oid::POLICY_CONSTRAINTS, constraints.clone()),
+                (oid::INHIBIT_ANY_POLICY, inhibit),
+            ]);
+            let ee = with_extensions(EE, &[
+                (oid::CERTIFICATE_POLICIES, policies),
+                (oid::POLICY_CONSTRAINTS, constraints),
+            ]);
+            let _ = run(&PolicySettings::default(), &[ca, ee]);
+        }
+    }
 
     const POLICY_SECTIONS: [&str; 5] = ["4.8", "4.9", "4.10", "4.11", "4.12"];
 

@@ -265,8 +265,11 @@ impl Search<'_> {
         mut findings: Vec<Finding>,
     ) -> Option<PathValidation> {
         findings.extend(self.verify_deferred(path, deferred));
-        findings.extend(process_path(path, anchored, self.options));
-        let result = PathValidation::new(path.to_vec(), anchored, findings);
+        let processed = process_path(path, anchored, self.options);
+        findings.extend(processed.findings);
+        let mut result = PathValidation::new(path.to_vec(), anchored, findings);
+        result.user_constrained_policy_set =
+            processed.user_constrained_policy_set.unwrap_or_default();
         if result.valid {
             return Some(result);
         }

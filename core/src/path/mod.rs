@@ -5,6 +5,7 @@ mod builder;
 mod checks;
 mod findings;
 mod options;
+mod policy_tree;
 mod process;
 mod result;
 mod status;

@@ -4,12 +4,23 @@
 
 use std::sync::Arc;
 
+use der::asn1::ObjectIdentifier;
+
 use crate::cert::extensions::oid;
 use crate::cert::{Certificate, ExtensionValue, ValidityTime};
 
 use super::checks::{Role, check_certificate, weak_key, weak_signature};
 use super::findings::{Finding, ResultCode};
 use super::options::{ANY_EXTENDED_KEY_USAGE, Profile, ValidationOptions};
+use super::policy_tree::{PolicyProcessor, PolicySettings};
+
+/// What processing a path gives besides its findings.
+pub(crate) struct Processed {
+    pub findings: Vec<Finding>,
+    /// RFC 5280 6.1.6: the user-constrained policy set; `None` when policy
+    /// processing stopped early.
+    pub user_constrained_policy_set: Option<Vec<ObjectIdentifier>>,
+}
 
 /// Runs every rule over `path` (end entity first). When `anchored`, the
 /// last certificate is the trust anchor.
@@ -17,7 +28,7 @@ pub(crate) fn process_path(
     path: &[Arc<Certificate>],
     anchored: bool,
     options: &ValidationOptions,
-) -> Vec<Finding> {
+) -> Processed {
     let mut findings = Vec::new();
     let last = path.len().saturating_sub(1);
     for (index, cert) in path.iter().enumerate() {
@@ -34,7 +45,48 @@ pub(crate) fn process_path(
     }
     check_path_length(path, anchored, options, &mut findings);
     check_end_entity_usage(path, options, &mut findings);
-    findings
+    let user_constrained_policy_set = check_policies(path, anchored, options, &mut findings);
+    Processed {
+        findings,
+        user_constrained_policy_set,
+    }
+}
+
+/// RFC 5280 6.1.2-6.1.5 certificate policy processing, from the certificate
+/// the anchor issued down to the end entity (the anchor itself is not processed).
+fn check_policies(
+    path: &[Arc<Certificate>],
+    anchored: bool,
+    options: &ValidationOptions,
+    findings: &mut Vec<Finding>,
+) -> Option<Vec<ObjectIdentifier>> {
+    let n = if anchored { path.len() - 1 } else { path.len() };
+    let leaf = path.first()?;
+    if n == 0 {
+        // The end entity is itself the anchor: no certificate to process.
+        return None;
+    }
+    let settings = PolicySettings {
+        initial_policy_set: options.initial_policy_set.clone(),
+        initial_explicit_policy: options.require_explicit_policy,
+        initial_policy_mapping_inhibit: options.inhibit_policy_mapping,
+        initial_any_policy_inhibit: options.inhibit_any_policy,
+    };
+    let mut processor = PolicyProcessor::new(&settings, n);
+    for (i, index) in (0..n).rev().enumerate() {
+        if let Err(detail) = processor.process(&path[index], i + 1) {
+            findings.push(Finding::new(ResultCode::PolicyInvalid, Some(index), detail));
+            return None;
+        }
+    }
+    let outcome = processor.finish(leaf);
+    if !outcome.valid {
+        let detail = outcome
+            .detail
+            .unwrap_or_else(|| "no acceptable certificate policy (RFC 5280 6.1.5 (g))".into());
+        findings.push(Finding::new(ResultCode::PolicyInvalid, None, detail));
+    }
+    Some(outcome.user_constrained_policy_set)
 }
 
 /// RFC 5280 6.1.3 (a)(2): the validation time is within notBefore..=notAfter.

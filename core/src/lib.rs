@@ -20,7 +20,9 @@ pub mod cert;
 pub mod crypto;
 mod error;
 pub mod path;
+pub mod policy;
 pub mod record;
+pub mod report;
 mod time;
 
 pub use cert::{

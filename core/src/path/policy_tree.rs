@@ -794,12 +794,9 @@ mod tests {
     use x509_cert::ext::pkix::certpolicy::PolicyInformation;
     use x509_cert::ext::pkix::{CertificatePolicies, PolicyMapping, PolicyMappings};
 
-    /// The shared conformance data, next to the repository.
+    /// The conformance data copied into the repository (tests/conformance).
     fn conformance_dir() -> PathBuf {
-        PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/conformance"
-        ))
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/conformance"))
     }
 
     fn pkits_cert(name: &str) -> Certificate {

@@ -5,6 +5,7 @@
 mod cert;
 mod chain;
 mod input;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -24,6 +25,10 @@ enum Command {
     Cert(cert::CertArgs),
     /// Build and validate a certification path for one certificate.
     Chain(Box<chain::ChainArgs>),
+    /// Verify a signature (or validate certificates) and print the seed's report.
+    Verify(Box<verify::VerifyArgs>),
+    /// Read a validation request (seed JSON) on stdin and print the report.
+    Request(verify::RequestArgs),
 }
 
 /// Exit codes of CLI.md: 0 valid / success, 1 found invalid, 2 bad input or usage.
@@ -47,5 +52,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Cert(args) => cert::run(args),
         Command::Chain(args) => chain::run(*args),
+        Command::Verify(args) => verify::run_verify(*args),
+        Command::Request(args) => verify::run_request(args),
     }
 }

@@ -23,7 +23,9 @@ pub mod path;
 pub mod policy;
 pub mod record;
 pub mod report;
+pub mod request;
 mod time;
+pub mod validator;
 
 pub use cert::{
     Certificate, DistinguishedName, Extension, ExtensionValue, KeyUsage, MAX_BUNDLE_SIZE,

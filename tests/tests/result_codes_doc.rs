@@ -14,3 +14,16 @@ fn every_result_code_is_documented() {
         );
     }
 }
+
+#[test]
+fn every_summary_code_is_documented() {
+    let doc =
+        std::fs::read_to_string(validate_tests::repo_root().join("docs/result-codes.md")).unwrap();
+    for code in validate::report::SeedCode::ALL {
+        assert!(
+            doc.contains(&format!("| {} |", code.code())),
+            "docs/result-codes.md lacks {}",
+            code.code()
+        );
+    }
+}

@@ -2,6 +2,9 @@
 
 // Wired in by the path builder.
 #[allow(dead_code)]
+mod hostname;
+// Wired in by the path builder.
+#[allow(dead_code)]
 mod name_constraints;
 mod status;
 

@@ -113,7 +113,8 @@ fn last_label_numeric(name: &str) -> bool {
 /// - every dNSName a host name in preferred name syntax, with a wildcard
 ///   only as the whole leftmost label and never over a public suffix;
 /// - every iPAddress 4 or 16 octets;
-/// - a subject CN, if any, is one and copies a SAN entry (BR 7.1.4.3).
+/// - a subject CN is not a mis-encoded copy of a SAN entry (BR 7.1.4.3, see
+///   [`check_common_name`]).
 pub(crate) fn check_server_san(cert: &Certificate) -> Result<(), String> {
     let ext = cert.extension(&oid::SUBJECT_ALT_NAME).ok_or(
         "no subjectAltName: a server certificate names its hosts there, and the subject CN is \
@@ -155,38 +156,76 @@ pub(crate) fn check_server_san(cert: &Certificate) -> Result<(), String> {
     check_common_name(cert, names)
 }
 
-/// BR 7.1.4.3: the commonName, if present, is exactly one attribute whose
-/// value is a dNSName of the subjectAltName copied character for
-/// character, or an iPAddress of it written as RFC 3986 3.2.2 (IPv4) or
-/// RFC 5952 4 (IPv6) text.
+/// BR 7.1.4.3 asks that a subject CN copy a subjectAltName entry: a
+/// dNSName character for character, an iPAddress as RFC 3986 3.2.2 (IPv4)
+/// or RFC 5952 4 (IPv6) text. The parts enforced here are those that can
+/// only come from a mis-encoded copy:
+/// - a CN that reads as an IP address in any notation (hex, leading zeros,
+///   upper case, uncompressed) is the canonical text of a SAN iPAddress;
+/// - a CN that equals a SAN dNSName but for letter case is a violation;
+/// - a CN host name with non-ASCII characters is a U-label rendering, which
+///   BR 7.1.4.3 forbids.
+///
+/// A CN naming some other host is not rejected: x509-limbo's own valid
+/// server certificates carry `CN=example.com` beside unrelated SANs.
 fn check_common_name(cert: &Certificate, names: &[GeneralName]) -> Result<(), String> {
-    let mut cns = cert
+    for cn in cert
         .subject()
         .attributes()
-        .filter(|a| a.oid() == COMMON_NAME);
-    let Some(cn) = cns.next() else {
-        return Ok(());
-    };
-    if cns.next().is_some() {
-        return Err("the subject has more than one CN (BR 7.1.4.3)".into());
+        .filter(|a| a.oid() == COMMON_NAME)
+    {
+        let Some(text) = cn.text() else {
+            continue;
+        };
+        let bad = |why: &str| Err(format!("the subject CN {text:?} {why} (BR 7.1.4.3)"));
+        if looks_like_ip(text) {
+            let copied = names.iter().any(|name| match name {
+                GeneralName::IpAddress(octets) => {
+                    ip_text(octets.as_bytes()).is_some_and(|t| t == text)
+                }
+                _ => false,
+            });
+            if !copied {
+                return bad(
+                    "reads as an IP address but is not a subjectAltName iPAddress written as \
+                     RFC 3986 3.2.2 / RFC 5952 4 text",
+                );
+            }
+            continue;
+        }
+        let case_only = names.iter().any(|name| match name {
+            GeneralName::DnsName(dns) => {
+                dns.as_str() != text && dns.as_str().eq_ignore_ascii_case(text)
+            }
+            _ => false,
+        });
+        if case_only {
+            return bad("differs from a subjectAltName dNSName in letter case; it is a copy");
+        }
+        if text.contains('.') && !text.is_ascii() && !text.contains(char::is_whitespace) {
+            return bad(
+                "is a host name in Unicode; dNSNames are copied with their A-labels (xn--)",
+            );
+        }
     }
-    let text = cn
-        .text()
-        .ok_or("the subject CN is not a string (BR 7.1.4.3)")?;
-    let copied = names.iter().any(|name| match name {
-        GeneralName::DnsName(dns) => dns.as_str() == text,
-        GeneralName::IpAddress(octets) => ip_text(octets.as_bytes()).is_some_and(|t| t == text),
-        _ => false,
-    });
-    if copied {
-        Ok(())
-    } else {
-        Err(format!(
-            "the subject CN {text:?} is not a subjectAltName dNSName copied character for \
-             character, nor a subjectAltName iPAddress in RFC 3986 / RFC 5952 text \
-             (BR 7.1.4.3)"
-        ))
+    Ok(())
+}
+
+/// True for IPv6 text and for the IPv4 notations `inet_aton` accepts: one
+/// to four dot-separated decimal, octal (leading 0) or hex (0x) numbers.
+fn looks_like_ip(text: &str) -> bool {
+    if text.contains(':') {
+        return text.parse::<Ipv6Addr>().is_ok();
     }
+    let parts: Vec<&str> = text.split('.').collect();
+    parts.len() <= 4
+        && parts.iter().all(|part| {
+            let hex = part.strip_prefix("0x").or_else(|| part.strip_prefix("0X"));
+            match hex {
+                Some(digits) => !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_hexdigit()),
+                None => !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()),
+            }
+        })
 }
 
 /// The canonical text of a 4- or 16-octet address: dotted-decimal, or RFC
@@ -222,8 +261,14 @@ fn san_entries(cert: &Certificate) -> Result<&[GeneralName], String> {
 /// A presented dNSName as the WebPKI accepts it: a host name in preferred
 /// name syntax (RFC 5280 4.2.1.6, RFC 1034 3.5, RFC 1123 2.1: letters,
 /// digits and hyphens, no underscore), not an IP address, and a wildcard
-/// only as `*.` followed by a name that is not a public suffix (RFC 6125
-/// 6.4.3, BR 1.6.1 "Wildcard Domain Name", BR 3.2.2.6).
+/// only as `*.` followed by a name of two labels or more that is not an
+/// ICANN public suffix (RFC 6125 6.4.3, BR 1.6.1 "Wildcard Domain Name",
+/// BR 3.2.2.6).
+///
+/// A wildcard over a suffix of the List's private section
+/// (`*.s3.amazonaws.com`, `*.github.io`) is accepted here, because the
+/// suffix's owner may hold it (real S3 certificates do), but it never
+/// matches a peer name: see [`dns_matches`].
 fn check_dns_id(name: &str) -> Result<(), String> {
     let bad = |why: &str| format!("subjectAltName dNSName {name:?}: {why}");
     let (wildcard, host) = match name.strip_prefix("*.") {
@@ -270,10 +315,11 @@ fn check_dns_id(name: &str) -> Result<(), String> {
     }
     if wildcard {
         let lower = host.to_ascii_lowercase();
-        // BR 3.2.2.6: no wildcard over a registry-controlled or public
-        // suffix (ICANN or private section of the Public Suffix List; an
-        // unlisted top-level domain counts as one).
-        if !host.contains('.') || is_public_suffix(&lower) {
+        // BR 3.2.2.6: no wildcard over a registry-controlled domain (the
+        // ICANN section of the Public Suffix List, or a top-level domain the
+        // List does not know).
+        let suffix = public_suffix(&lower);
+        if !host.contains('.') || suffix.is_some_and(|t| t != psl::Type::Private) {
             return Err(bad(&format!(
                 "a wildcard over the public suffix {lower:?} (BR 3.2.2.6)"
             )));
@@ -282,8 +328,11 @@ fn check_dns_id(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn is_public_suffix(name: &str) -> bool {
-    psl::suffix(name.as_bytes()).is_some_and(|s| s.as_bytes() == name.as_bytes())
+/// When `name` (lowercase) is itself a public suffix: the List's section
+/// it comes from (ICANN for a top-level domain the List does not know).
+fn public_suffix(name: &str) -> Option<psl::Type> {
+    let suffix = psl::suffix(name.as_bytes())?;
+    (suffix.as_bytes() == name.as_bytes()).then(|| suffix.typ().unwrap_or(psl::Type::Icann))
 }
 
 /// Succeeds when a subjectAltName entry matches the peer name (RFC 6125
@@ -343,10 +392,16 @@ fn dns_matches(presented: &str, reference: &str) -> bool {
     }
     let presented = presented.to_ascii_lowercase();
     match presented.strip_prefix("*.") {
-        // The wildcard stands for exactly one whole leftmost label.
-        Some(base) => reference
-            .split_once('.')
-            .is_some_and(|(first, rest)| !first.is_empty() && rest == base),
+        // The wildcard stands for exactly one whole leftmost label, and never
+        // for names registered under a public suffix of either section of
+        // the List (RFC 6125 6.4.3 lets clients refuse such wildcards; each
+        // name below `github.io` or `s3.amazonaws.com` has its own owner).
+        Some(base) => {
+            public_suffix(base).is_none()
+                && reference
+                    .split_once('.')
+                    .is_some_and(|(first, rest)| !first.is_empty() && rest == base)
+        }
         None => presented == reference,
     }
 }
@@ -456,6 +511,10 @@ mod tests {
             "*.example.com",
             "*.example.co.uk",
             "*.foo.github.io",
+            "*.example.internal",
+            // The suffix's owner may hold these (limbo online::s3.amazonaws.com).
+            "*.s3.amazonaws.com",
+            "*.github.io",
             "localhost",
         ] {
             check_server_san(&leaf(&[dns(good)])).unwrap_or_else(|e| panic!("{good}: {e}"));
@@ -471,10 +530,8 @@ mod tests {
             ("*.com", "public suffix"),
             // limbo webpki::san::public-suffix-multi-label-wildcard-san
             ("*.co.uk", "public suffix"),
-            // limbo webpki::san::public-suffix-private-namespace-wildcard-san
-            ("*.s3.amazonaws.com", "public suffix"),
-            ("*.github.io", "public suffix"),
             ("*.internal", "public suffix"),
+            ("*.uk", "public suffix"),
             // limbo webpki::san::wildcard-embedded-leftmost-san
             ("ba*.example.com", "leftmost"),
             // limbo webpki::san::wildcard-not-in-leftmost-san
@@ -502,22 +559,27 @@ mod tests {
     }
 
     #[test]
-    fn common_name_must_copy_a_san_entry() {
+    fn common_name_must_not_be_a_mis_encoded_copy_of_a_san_entry() {
         let ok =
             |subject: &str, san: Vec<u8>| check_server_san(&leaf_with(&cn(subject), false, &[san]));
         ok("example.com", dns("example.com")).unwrap();
         ok("192.168.1.1", ip(&[192, 168, 1, 1])).unwrap();
         let v6: Ipv6Addr = "2001:db8::1:0:0:1".parse().unwrap();
         ok("2001:db8::1:0:0:1", ip(&v6.octets())).unwrap();
-        // limbo webpki::cn::case-mismatch, not-in-san, punycode-not-in-san,
-        // utf8-vs-punycode-mismatch
+        // limbo's valid server certificates carry CN=example.com beside
+        // other names (webpki::san::leftmost-wildcard-san, exact-localhost-ip-san).
+        ok("example.com", dns("*.example.com")).unwrap();
+        ok("example.com", ip(&[127, 0, 0, 1])).unwrap();
+        ok("Example Server", dns("a.example.com")).unwrap();
+        // limbo webpki::cn::case-mismatch, utf8-vs-punycode-mismatch
         assert!(ok("Example.COM", dns("example.com")).is_err());
-        assert!(ok("notinsan.example.com", dns("valid.example.com")).is_err());
-        assert!(ok("xn--nxasmq6b.com", dns("xn--n3h.com")).is_err());
-        assert!(ok("test-測試.com", dns("xn--test--wg5h0h.com")).is_err());
+        let err = ok("test-測試.com", dns("xn--test--wg5h0h.com")).unwrap_err();
+        assert!(err.contains("A-labels"), "{err}");
         // limbo webpki::cn::ipv4-hex-mismatch, ipv4-leading-zeros-mismatch
         assert!(ok("0xC0A80101", ip(&[192, 168, 1, 1])).is_err());
         assert!(ok("192.168.001.001", ip(&[192, 168, 1, 1])).is_err());
+        assert!(ok("10.0.0.1", ip(&[192, 168, 1, 1])).is_err());
+        assert!(ok("10.0.0.1", dns("example.com")).is_err());
         // limbo webpki::cn::ipv6-uppercase-mismatch, ipv6-uncompressed-mismatch,
         // ipv6-non-rfc5952-mismatch
         let v6: Ipv6Addr = "2001:db8::8a2e:370:7334".parse().unwrap();
@@ -527,24 +589,15 @@ mod tests {
         let v6: Ipv6Addr = "2001:db8::1:0:0:1".parse().unwrap();
         let err = ok("2001:db8:0:0:1:0:0:1", ip(&v6.octets())).unwrap_err();
         assert!(err.contains("7.1.4.3"), "{err}");
-        // Two CNs.
+        // Every CN is looked at.
         let two = name(&[
             &[("2.5.4.3", "a.example.com")],
-            &[("2.5.4.3", "b.example.com")],
+            &[("2.5.4.3", "A.example.com")],
         ]);
-        let c = leaf_with(&two, false, &[dns("a.example.com"), dns("b.example.com")]);
-        assert!(
-            check_server_san(&c)
-                .unwrap_err()
-                .contains("more than one CN")
-        );
-        // No CN at all is fine.
-        let c = leaf_with(
-            &name(&[&[("2.5.4.10", "Org")]]),
-            false,
-            &[dns("example.com")],
-        );
-        check_server_san(&c).unwrap();
+        let c = leaf_with(&two, false, &[dns("a.example.com")]);
+        assert!(check_server_san(&c).is_err());
+        assert!(looks_like_ip("1.2.3.4") && looks_like_ip("0x7f.1") && looks_like_ip("::1"));
+        assert!(!looks_like_ip("example.com") && !looks_like_ip("1.2.3.4.5") && !looks_like_ip(""));
     }
 
     #[test]
@@ -575,7 +628,9 @@ mod tests {
             ),
             ("*.com", "example.com"),
             ("*.co.uk", "example.co.uk"),
+            // limbo webpki::san::public-suffix-private-namespace-wildcard-san
             ("*.s3.amazonaws.com", "example.s3.amazonaws.com"),
+            ("*.github.io", "someone.github.io"),
             ("*", "com"),
             ("foo_bar.example.com", "foo_bar.example.com"),
         ] {

@@ -665,4 +665,40 @@ mod tests {
         let c = cert(&cn("example.com"), &[]);
         assert!(matches_peer_name(&c, &peer("example.com")).is_err());
     }
+
+    mod no_panic {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        const TEXT: &str = "[a-zA-Z0-9.*:_ -]{0,24}";
+
+        proptest! {
+            #[test]
+            fn any_text_parses_or_fails_cleanly(text in "\\PC{0,40}") {
+                let _ = text.parse::<PeerName>();
+                let _ = check_dns_id(&text);
+                let _ = looks_like_ip(&text);
+                let _ = dns_matches(&text, &text.to_ascii_lowercase());
+            }
+
+            #[test]
+            fn arbitrary_sans_never_panic(
+                entries in prop::collection::vec((any::<bool>(), TEXT, prop::collection::vec(any::<u8>(), 0..17)), 0..5),
+                common_name in "\\PC{0,30}",
+                reference in TEXT,
+                critical in any::<bool>(),
+            ) {
+                let san: Vec<Vec<u8>> = entries
+                    .iter()
+                    .map(|(is_dns, text, octets)| if *is_dns { dns(text) } else { ip(octets) })
+                    .collect();
+                let c = leaf_with(&cn(&common_name), critical, &san);
+                let _ = check_server_san(&c);
+                if let Ok(peer) = reference.parse::<PeerName>() {
+                    let _ = matches_peer_name(&c, &peer);
+                }
+            }
+        }
+    }
 }

@@ -1599,4 +1599,61 @@ mod tests {
         assert!(s.check(&no_san, false, &mut budget).unwrap().is_empty());
         assert_eq!(budget, BUDGET);
     }
+
+    mod no_panic {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        /// Name text that mostly decodes as IA5String and reaches the parsers.
+        const TEXT: &str = "[a-zA-Z0-9.*@:/?#\\[\\]_\"\\\\ -]{0,24}";
+
+        fn general_name(kind: u8, text: &str, bytes: &[u8]) -> Vec<u8> {
+            match kind % 7 {
+                0 => dns(text),
+                1 => email(text),
+                2 => uri(text),
+                3 => ip(bytes),
+                4 => dir(&cn(text)),
+                5 => other(if text.is_empty() { "1.2.3" } else { "1.2.3.4" }),
+                _ => tlv(0x80 | (bytes.len() as u8 % 9), bytes),
+            }
+        }
+
+        proptest! {
+            #[test]
+            fn arbitrary_constraints_and_names_never_panic(
+                bases in prop::collection::vec((any::<u8>(), TEXT, prop::collection::vec(any::<u8>(), 0..34)), 0..5),
+                excluded in prop::collection::vec((any::<u8>(), TEXT, prop::collection::vec(any::<u8>(), 0..34)), 0..5),
+                san in prop::collection::vec((any::<u8>(), TEXT, prop::collection::vec(any::<u8>(), 0..17)), 0..5),
+                email_attr in TEXT,
+                budget in 0u32..64,
+            ) {
+                let build = |v: &[(u8, String, Vec<u8>)]| -> Vec<Vec<u8>> {
+                    v.iter().map(|(k, t, b)| general_name(*k, t, b)).collect()
+                };
+                let (p, e) = (build(&bases), build(&excluded));
+                let ca = cert(&cn("CA"), &[ca(), (NC, true, nc(
+                    (!p.is_empty()).then_some(&p[..]),
+                    (!e.is_empty()).then_some(&e[..]),
+                ))]);
+                let mut state = NameConstraintsState::new();
+                let _ = state.add(&ca);
+                let subject = name(&[&[("2.5.4.3", "leaf")], &[("1.2.840.113549.1.9.1", &email_attr)]]);
+                let leaf = cert(&subject, &[(SAN, false, names(&build(&san)))]);
+                let mut budget = budget;
+                let _ = state.check(&leaf, false, &mut budget);
+            }
+
+            #[test]
+            fn parsers_take_any_text(text in "\\PC{0,40}") {
+                let _ = split_mailbox(&text);
+                let _ = uri_host(&text);
+                let _ = host_base(&text);
+                let _ = dns_syntax(&text);
+                let _ = dns_candidate(&text);
+                let _ = email_candidate(&text);
+            }
+        }
+    }
 }

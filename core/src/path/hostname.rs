@@ -125,7 +125,9 @@ fn last_label_numeric(name: &str) -> bool {
 /// - critical exactly when the subject is empty (RFC 5280 4.2.1.6, BR
 ///   7.1.2.7.12);
 /// - every dNSName a host name in preferred name syntax, with a wildcard
-///   only as the whole leftmost label and never over a public suffix;
+///   only as the whole leftmost label and never over an ICANN public suffix
+///   (one over a private-section suffix passes but never matches, see
+///   [`check_dns_id`]);
 /// - every iPAddress 4 or 16 octets;
 /// - a subject CN is not a mis-encoded copy of a SAN entry (BR 7.1.4.3, see
 ///   [`check_common_name`]).

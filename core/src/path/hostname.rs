@@ -40,10 +40,15 @@ impl FromStr for PeerName {
             return s
                 .parse::<Ipv6Addr>()
                 .map(|v6| PeerName::Ip(IpAddr::V6(v6)))
-                .map_err(|_| format!("peer name {s:?} is not an IPv6 address (RFC 4291 2.2)"));
+                .map_err(|_| {
+                    format!(
+                        "peer name {} is not an IPv6 address (RFC 4291 2.2)",
+                        quoted(s)
+                    )
+                });
         }
         let name = s.strip_suffix('.').unwrap_or(s);
-        let bad = |why: &str| format!("peer name {s:?} is not a host name: {why}");
+        let bad = |why: &str| format!("peer name {} is not a host name: {why}", quoted(s));
         if name.is_empty() || name.len() > 253 {
             return Err(bad("1 to 253 characters (RFC 1034 3.1)"));
         }
@@ -99,6 +104,15 @@ fn parse_ipv4(s: &str) -> Option<Ipv4Addr> {
     Some(Ipv4Addr::from(octets))
 }
 
+/// `text` quoted and escaped for a report, cut to 200 characters: names in
+/// hostile certificates can be tens of kilobytes.
+fn quoted(text: &str) -> String {
+    match text.char_indices().nth(200) {
+        Some((end, _)) => format!("{:?}...", &text[..end]),
+        None => format!("{text:?}"),
+    }
+}
+
 fn last_label_numeric(name: &str) -> bool {
     name.rsplit('.')
         .next()
@@ -111,7 +125,9 @@ fn last_label_numeric(name: &str) -> bool {
 /// - critical exactly when the subject is empty (RFC 5280 4.2.1.6, BR
 ///   7.1.2.7.12);
 /// - every dNSName a host name in preferred name syntax, with a wildcard
-///   only as the whole leftmost label and never over a public suffix;
+///   only as the whole leftmost label and never over an ICANN public suffix
+///   (one over a private-section suffix passes but never matches, see
+///   [`check_dns_id`]);
 /// - every iPAddress 4 or 16 octets;
 /// - a subject CN is not a mis-encoded copy of a SAN entry (BR 7.1.4.3, see
 ///   [`check_common_name`]).
@@ -177,7 +193,12 @@ fn check_common_name(cert: &Certificate, names: &[GeneralName]) -> Result<(), St
         let Some(text) = cn.text() else {
             continue;
         };
-        let bad = |why: &str| Err(format!("the subject CN {text:?} {why} (BR 7.1.4.3)"));
+        let bad = |why: &str| {
+            Err(format!(
+                "the subject CN {} {why} (BR 7.1.4.3)",
+                quoted(text)
+            ))
+        };
         if looks_like_ip(text) {
             let copied = names.iter().any(|name| match name {
                 GeneralName::IpAddress(octets) => {
@@ -295,7 +316,7 @@ fn san_entries(cert: &Certificate) -> Result<&[GeneralName], String> {
 /// suffix's owner may hold it (real S3 certificates do), but it never
 /// matches a peer name: see [`dns_matches`].
 fn check_dns_id(name: &str) -> Result<(), String> {
-    let bad = |why: &str| format!("subjectAltName dNSName {name:?}: {why}");
+    let bad = |why: &str| format!("subjectAltName dNSName {}: {why}", quoted(name));
     let (wildcard, host) = match name.strip_prefix("*.") {
         Some(base) => (true, base),
         None => (false, name),
@@ -385,7 +406,7 @@ pub(crate) fn matches_peer_name(cert: &Certificate, peer: &PeerName) -> Result<(
     let mut presented: Vec<String> = names
         .iter()
         .filter_map(|name| match name {
-            GeneralName::DnsName(dns) => Some(format!("dNSName {:?}", dns.as_str())),
+            GeneralName::DnsName(dns) => Some(format!("dNSName {}", quoted(dns.as_str()))),
             GeneralName::IpAddress(octets) => Some(format!(
                 "iPAddress {}",
                 ip_text(octets.as_bytes()).unwrap_or_else(|| "(malformed)".into())
@@ -622,6 +643,8 @@ mod tests {
         let c = leaf_with(&two, false, &[dns("a.example.com")]);
         assert!(check_server_san(&c).is_err());
         assert!(looks_like_ip("1.2.3.4") && looks_like_ip("0x7f.1") && looks_like_ip("::1"));
+        let long = format!("{}.example.com", "a".repeat(300));
+        assert!(check_server_san(&leaf(&[dns(&long)])).unwrap_err().len() < 400);
         assert!(!looks_like_ip("example.com") && !looks_like_ip("1.2.3.4.5") && !looks_like_ip(""));
     }
 
@@ -689,5 +712,41 @@ mod tests {
         // limbo webpki::san::no-san: the CN is never a fallback.
         let c = cert(&cn("example.com"), &[]);
         assert!(matches_peer_name(&c, &peer("example.com")).is_err());
+    }
+
+    mod no_panic {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        const TEXT: &str = "[a-zA-Z0-9.*:_ -]{0,24}";
+
+        proptest! {
+            #[test]
+            fn any_text_parses_or_fails_cleanly(text in "\\PC{0,40}") {
+                let _ = text.parse::<PeerName>();
+                let _ = check_dns_id(&text);
+                let _ = looks_like_ip(&text);
+                let _ = dns_matches(&text, &text.to_ascii_lowercase());
+            }
+
+            #[test]
+            fn arbitrary_sans_never_panic(
+                entries in prop::collection::vec((any::<bool>(), TEXT, prop::collection::vec(any::<u8>(), 0..17)), 0..5),
+                common_name in "\\PC{0,30}",
+                reference in TEXT,
+                critical in any::<bool>(),
+            ) {
+                let san: Vec<Vec<u8>> = entries
+                    .iter()
+                    .map(|(is_dns, text, octets)| if *is_dns { dns(text) } else { ip(octets) })
+                    .collect();
+                let c = leaf_with(&cn(&common_name), critical, &san);
+                let _ = check_server_san(&c);
+                if let Ok(peer) = reference.parse::<PeerName>() {
+                    let _ = matches_peer_name(&c, &peer);
+                }
+            }
+        }
     }
 }

@@ -204,7 +204,7 @@ impl NameConstraintsState {
         let Some(ext) = cert.extension(&oid::NAME_CONSTRAINTS) else {
             return Ok(());
         };
-        let subject = cert.subject().to_string();
+        let subject = clip(cert.subject().to_string());
         let invalid = |detail: String| format!("nameConstraints of \"{subject}\": {detail}");
         let nc = match ext.value() {
             ExtensionValue::NameConstraints(nc) => nc,
@@ -288,7 +288,7 @@ impl NameConstraintsState {
                          {} subtrees (RFC 5280 6.1.3 (b), (c); the limit stops hostile \
                          certificates)",
                         candidates.len(),
-                        cert.subject(),
+                        clip(cert.subject().to_string()),
                         self.subtree_count()
                     )
                 })?;
@@ -303,6 +303,11 @@ impl NameConstraintsState {
             *form = !self.excluded[i].is_empty() || self.permitted.iter().any(|p| !p[i].is_empty());
         }
         forms
+    }
+
+    /// The subject of the certificate that set a subtree.
+    fn source(&self, index: usize) -> &str {
+        self.sources.get(index).map_or("", String::as_str)
     }
 
     fn subtree_count(&self) -> usize {
@@ -377,7 +382,7 @@ impl NameConstraintsState {
                 }
             }
             if !within {
-                let source = &self.sources[subtrees[0].source];
+                let source = self.source(subtrees[0].source);
                 findings.push((
                     ChainStatusFlags::HAS_NOT_PERMITTED_NAME_CONSTRAINT,
                     format!(
@@ -396,13 +401,25 @@ impl NameConstraintsState {
                     ChainStatusFlags::HAS_EXCLUDED_NAME_CONSTRAINT,
                     format!(
                         "{shown} is within the excluded subtree {} of \"{}\" (RFC 5280 6.1.3 (c))",
-                        subtree.shown, self.sources[subtree.source]
+                        subtree.shown,
+                        self.source(subtree.source)
                     ),
                 ));
                 break;
             }
         }
         Ok(())
+    }
+}
+
+/// Names in reports are cut to this many characters: a hostile
+/// certificate's subject can be tens of kilobytes.
+const SHOWN_CHARS: usize = 200;
+
+fn clip(text: String) -> String {
+    match text.char_indices().nth(SHOWN_CHARS) {
+        Some((end, _)) => format!("{}...", &text[..end]),
+        None => text,
     }
 }
 
@@ -436,7 +453,7 @@ fn parse_subtrees(list: &[GeneralSubtree], field: &str, source: usize) -> Result
     }
     let mut by_form = ByForm::default();
     for (i, subtree) in list.iter().enumerate() {
-        let shown = show_general_name(&subtree.base, true);
+        let shown = clip(show_general_name(&subtree.base, true));
         // RFC 5280 4.2.1.10: "the minimum MUST be zero, and maximum MUST be absent".
         if subtree.minimum != 0 {
             return Err(format!(
@@ -744,7 +761,7 @@ fn candidates(
     // "when the certificate includes a non-empty subject field".
     if constrained[Form::Directory.index()] && !subject.is_empty() {
         out.push(Candidate {
-            shown: format!("subject \"{subject}\""),
+            shown: clip(format!("subject \"{subject}\"")),
             name: CandidateName::Directory(normalise_dn(subject)),
         });
     }
@@ -754,7 +771,7 @@ fn candidates(
         for attr in subject.attributes().filter(|a| a.oid() == EMAIL_ADDRESS) {
             let (shown, name) = match attr.text() {
                 Some(text) => (
-                    format!("subject emailAddress {text:?}"),
+                    clip(format!("subject emailAddress {text:?}")),
                     email_candidate(text),
                 ),
                 None => (
@@ -770,7 +787,7 @@ fn candidates(
             for name in &san.0 {
                 if constrained[Form::of(name).index()] {
                     out.push(Candidate {
-                        shown: format!("subjectAltName {}", show_general_name(name, false)),
+                        shown: clip(format!("subjectAltName {}", show_general_name(name, false))),
                         name: candidate_of(name),
                     });
                 }
@@ -779,8 +796,9 @@ fn candidates(
         Some(ExtensionValue::Malformed(why)) => findings.push((
             ChainStatusFlags::HAS_NOT_SUPPORTED_NAME_CONSTRAINT,
             format!(
-                "the subjectAltName of \"{subject}\" does not decode ({why}), so its names cannot \
-                 be checked against the path's name constraints (RFC 5280 6.1.3 (b), (c))"
+                "the subjectAltName of \"{}\" does not decode ({why}), so its names cannot \
+                 be checked against the path's name constraints (RFC 5280 6.1.3 (b), (c))",
+                clip(subject.to_string())
             ),
         )),
         _ => {}
@@ -1589,6 +1607,7 @@ mod tests {
         let mut budget = BUDGET;
         let err = s.check(&hostile, false, &mut budget).unwrap_err();
         assert!(err.contains("2048 names"), "{err}");
+        assert!(err.len() < 600, "{err}");
         assert!(err.contains("4097 subtrees"), "{err}");
         assert_eq!(budget, 0);
         // Generous for an unoptimised build on a shared machine.
@@ -1598,5 +1617,62 @@ mod tests {
         let mut budget = BUDGET;
         assert!(s.check(&no_san, false, &mut budget).unwrap().is_empty());
         assert_eq!(budget, BUDGET);
+    }
+
+    mod no_panic {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        /// Name text that mostly decodes as IA5String and reaches the parsers.
+        const TEXT: &str = "[a-zA-Z0-9.*@:/?#\\[\\]_\"\\\\ -]{0,24}";
+
+        fn general_name(kind: u8, text: &str, bytes: &[u8]) -> Vec<u8> {
+            match kind % 7 {
+                0 => dns(text),
+                1 => email(text),
+                2 => uri(text),
+                3 => ip(bytes),
+                4 => dir(&cn(text)),
+                5 => other(if text.is_empty() { "1.2.3" } else { "1.2.3.4" }),
+                _ => tlv(0x80 | (bytes.len() as u8 % 9), bytes),
+            }
+        }
+
+        proptest! {
+            #[test]
+            fn arbitrary_constraints_and_names_never_panic(
+                bases in prop::collection::vec((any::<u8>(), TEXT, prop::collection::vec(any::<u8>(), 0..34)), 0..5),
+                excluded in prop::collection::vec((any::<u8>(), TEXT, prop::collection::vec(any::<u8>(), 0..34)), 0..5),
+                san in prop::collection::vec((any::<u8>(), TEXT, prop::collection::vec(any::<u8>(), 0..17)), 0..5),
+                email_attr in TEXT,
+                budget in 0u32..64,
+            ) {
+                let build = |v: &[(u8, String, Vec<u8>)]| -> Vec<Vec<u8>> {
+                    v.iter().map(|(k, t, b)| general_name(*k, t, b)).collect()
+                };
+                let (p, e) = (build(&bases), build(&excluded));
+                let ca = cert(&cn("CA"), &[ca(), (NC, true, nc(
+                    (!p.is_empty()).then_some(&p[..]),
+                    (!e.is_empty()).then_some(&e[..]),
+                ))]);
+                let mut state = NameConstraintsState::new();
+                let _ = state.add(&ca);
+                let subject = name(&[&[("2.5.4.3", "leaf")], &[("1.2.840.113549.1.9.1", &email_attr)]]);
+                let leaf = cert(&subject, &[(SAN, false, names(&build(&san)))]);
+                let mut budget = budget;
+                let _ = state.check(&leaf, false, &mut budget);
+            }
+
+            #[test]
+            fn parsers_take_any_text(text in "\\PC{0,40}") {
+                let _ = split_mailbox(&text);
+                let _ = uri_host(&text);
+                let _ = host_base(&text);
+                let _ = dns_syntax(&text);
+                let _ = dns_candidate(&text);
+                let _ = email_candidate(&text);
+            }
+        }
     }
 }

@@ -1,1 +1,4 @@
 //! placeholder
+
+pub mod archive;
+pub use archive::{Archive, ArchiveEntry};

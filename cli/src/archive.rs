@@ -90,9 +90,12 @@ fn open(db: &Path) -> Result<Archive, String> {
 
 fn import(db: &Path, file: &Path) -> Result<ExitCode, String> {
     let input = File::open(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    // A rough entry count (seed-shaped lines run 500 to 1000 bytes) lets a
+    // large import into a small archive take the bulk path.
+    let expected = input.metadata().map(|m| m.len() / 500).unwrap_or(0);
     let mut archive = open(db)?;
     let mut batch = archive
-        .batch()
+        .batch_sized(expected)
         .map_err(|e| format!("{}: {e}", db.display()))?;
     let mut imported: u64 = 0;
     let mut line = String::new();

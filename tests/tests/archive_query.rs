@@ -552,3 +552,51 @@ fn ids_batches_and_reopening() {
     let err = Archive::open(&path).unwrap_err();
     assert!(matches!(err, ArchiveError::UnsupportedSchema { found: 99, supported: 1 }), "{err}");
 }
+
+fn index_count(path: &std::path::Path) -> i64 {
+    rusqlite::Connection::open(path)
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'archive_entry'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+#[test]
+fn bulk_batches_rebuild_their_indexes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bulk.db");
+    let mut archive = Archive::open(&path).unwrap();
+    let indexes = index_count(&path);
+    assert!(indexes >= 5, "{indexes}");
+    let n = validate::archive::BULK_MIN_ENTRIES;
+    let entries: Vec<_> = (0..n).map(validate_tests::numbered_entry).collect();
+    // A failing bulk batch (the last entry reuses id 1) leaves nothing behind
+    // and the indexes in place.
+    let mut failing = entries.clone();
+    failing.push({
+        let mut e = base(1);
+        e.archive_entry_id = Some(1);
+        e
+    });
+    assert!(matches!(archive.record_batch(&failing), Err(ArchiveError::DuplicateId(1))));
+    assert_eq!(index_count(&path), indexes);
+    assert_eq!(archive_len(&archive), 0);
+    // A successful one commits every entry and rebuilds every index.
+    let recorded = archive.record_batch(&entries).unwrap();
+    assert_eq!(recorded.len() as u64, n);
+    assert_eq!(index_count(&path), indexes);
+    let plan: String = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT count(*) FROM archive_entry WHERE client_library_name = 'csp'",
+            [],
+            |r| r.get(3),
+        )
+        .unwrap();
+    assert!(plan.contains("archive_entry_library"), "{plan}");
+    assert_eq!(ids(&archive, &admin(), json!({"ClientLibraryName": "gpg", "TimestampBefore": "2022-11-18T00:00:10Z"})), [3, 6, 9]);
+    assert_eq!(archive_len(&archive) as u64, n);
+}

@@ -29,5 +29,5 @@ pub use filter::{
     ArchiveFilter, ArchiveRequest, ArchiveResponse, DEFAULT_PAGE_SIZE, MAX_DNS_PER_LIST,
     MAX_PAGE_SIZE,
 };
-pub use storage::{Archive, Batch};
+pub use storage::{Archive, BULK_MIN_ENTRIES, Batch};
 pub use timestamp::{Timestamp, TimestampError};

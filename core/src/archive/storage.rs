@@ -83,6 +83,16 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 /// about a million entries in memory.
 const CACHE_KIB: i64 = 64 * 1024;
 
+/// Page size of a new archive file. 16 KiB pages hold more index keys per
+/// page than SQLite's 4 KiB default, which measured ~20% faster imports with
+/// seven indexes; an existing file keeps its page size.
+const PAGE_SIZE: i64 = 16 * 1024;
+
+/// A batch expected to hold at least this many entries, and at least as many
+/// as the archive already holds, rebuilds the secondary indexes at commit
+/// instead of updating them row by row (see [`Archive::batch_sized`]).
+pub const BULK_MIN_ENTRIES: u64 = 10_000;
+
 /// An archive of code-signing operations in one SQLite file.
 ///
 /// The file is opened in WAL mode, so readers (other `Archive`s on the same
@@ -140,6 +150,8 @@ impl Archive {
 
     fn setup(conn: Connection) -> Result<Self, ArchiveError> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Takes effect only on a file with no pages yet.
+        conn.pragma_update(None, "page_size", PAGE_SIZE)?;
         // WAL: readers see a consistent snapshot while a writer imports. An
         // in-memory database answers "memory"; that is fine.
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
@@ -206,6 +218,8 @@ impl Archive {
 
     /// Records entries in one transaction: all of them, or (on an error) none.
     /// Returns their ids in order.
+    /// Large batches take the bulk path of [`Archive::batch_sized`], sized by
+    /// the iterator's `size_hint`.
     pub fn record_batch<E>(
         &mut self,
         entries: impl IntoIterator<Item = E>,
@@ -213,9 +227,10 @@ impl Archive {
     where
         E: std::borrow::Borrow<ArchiveEntry>,
     {
-        let mut batch = self.batch()?;
+        let entries = entries.into_iter();
+        let expected = u64::try_from(entries.size_hint().0).unwrap_or(u64::MAX);
+        let mut batch = self.batch_sized(expected)?;
         let ids = entries
-            .into_iter()
             .map(|e| batch.add(e.borrow()))
             .collect::<Result<Vec<_>, _>>()?;
         batch.commit()?;
@@ -226,21 +241,36 @@ impl Archive {
     /// stream whose entries may fail to parse). Nothing is visible to readers
     /// before [`Batch::commit`]; dropping the batch rolls it back.
     pub fn batch(&mut self) -> Result<Batch<'_>, ArchiveError> {
+        self.batch_sized(0)
+    }
+
+    /// Like [`Archive::batch`], for about `expected` entries. When `expected`
+    /// is at least [`BULK_MIN_ENTRIES`] and at least the number of entries
+    /// already stored, the secondary indexes are dropped inside the
+    /// transaction and rebuilt by [`Batch::commit`]: building an index by one
+    /// sort is much cheaper than inserting into seven B-trees row by row.
+    /// Readers keep using the indexes of their own snapshot; a rollback
+    /// restores them with everything else.
+    pub fn batch_sized(&mut self, expected: u64) -> Result<Batch<'_>, ArchiveError> {
         // IMMEDIATE takes the write lock now, waiting up to BUSY_TIMEOUT for
         // another writer, instead of failing later when upgrading.
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
-        let insert = match self.conn.prepare_cached(INSERT) {
-            Ok(s) => s,
-            Err(e) => {
-                let _ = self.conn.execute_batch("ROLLBACK");
-                return Err(e.into());
-            }
-        };
-        Ok(Batch {
+        let mut batch = Batch {
             conn: &self.conn,
-            insert: Some(insert),
+            insert: None,
             open: true,
-        })
+            rebuild: Vec::new(),
+        };
+        if expected >= BULK_MIN_ENTRIES {
+            let stored: i64 =
+                self.conn
+                    .query_row("SELECT count(*) FROM archive_entry", [], |r| r.get(0))?;
+            if expected >= u64::try_from(stored).unwrap_or(u64::MAX) {
+                batch.rebuild = drop_indexes(&self.conn)?;
+            }
+        }
+        batch.insert = Some(self.conn.prepare_cached(INSERT)?);
+        Ok(batch)
     }
 
     /// Answers a `RetrieveArchiveEntries` request as `caller`.
@@ -293,11 +323,34 @@ pub struct Batch<'a> {
     conn: &'a Connection,
     insert: Option<CachedStatement<'a>>,
     open: bool,
+    /// `CREATE INDEX` statements to run at commit (bulk batches).
+    rebuild: Vec<String>,
+}
+
+/// Drops the table's secondary indexes, returning the SQL that recreates them.
+fn drop_indexes(conn: &Connection) -> Result<Vec<String>, ArchiveError> {
+    let indexes: Vec<(String, String)> = conn
+        .prepare(
+            "SELECT name, sql FROM sqlite_schema \
+             WHERE type = 'index' AND tbl_name = 'archive_entry' AND sql IS NOT NULL",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut rebuild = Vec::with_capacity(indexes.len());
+    for (name, sql) in indexes {
+        // `name` comes from the schema itself; quote it as an identifier.
+        conn.execute_batch(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))?;
+        rebuild.push(sql);
+    }
+    Ok(rebuild)
 }
 
 impl std::fmt::Debug for Batch<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Batch").field("open", &self.open).finish()
+        f.debug_struct("Batch")
+            .field("open", &self.open)
+            .field("bulk", &!self.rebuild.is_empty())
+            .finish()
     }
 }
 
@@ -359,8 +412,12 @@ impl Batch<'_> {
     /// Commits every added entry at once.
     pub fn commit(mut self) -> Result<(), ArchiveError> {
         self.insert = None;
-        self.open = false;
+        // On an error `self` is dropped still open, which rolls back.
+        for sql in std::mem::take(&mut self.rebuild) {
+            self.conn.execute_batch(&sql)?;
+        }
         self.conn.execute_batch("COMMIT")?;
+        self.open = false;
         Ok(())
     }
 }

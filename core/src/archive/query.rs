@@ -28,8 +28,11 @@ impl Where {
             // project list is one JSON parameter however long it is; exact
             // (wildcard-free) comparison.
             let json = serde_json::Value::from(projects.to_vec()).to_string();
-            w.clauses
-                .push("project IN (SELECT value FROM json_each(?))".to_owned());
+            w.clauses.push(
+                "project IN (SELECT id FROM text_value \
+                 WHERE value IN (SELECT value FROM json_each(?)))"
+                    .to_owned(),
+            );
             w.params.push(Value::Text(json));
         }
         let f = filter;
@@ -90,16 +93,23 @@ impl Where {
     }
 
     /// The clause matching `column` against a seed pattern, pushing its parameter.
+    ///
+    /// A dictionary column holds `text_value` ids: the pattern is matched
+    /// against the (small) dictionary, and the entries by id.
     fn text_match(&mut self, column: &str, pattern: &str) -> String {
-        if pattern.contains('%') {
-            self.params.push(Value::Text(like_pattern(pattern)));
-            // The connection runs with `case_sensitive_like = ON`, so LIKE
-            // compares like `=` except for `%`, and can use the column's index
-            // for a literal prefix.
-            format!("{column} LIKE ? ESCAPE '{LIKE_ESCAPE}'")
+        // The connection runs with `case_sensitive_like = ON`, so LIKE
+        // compares like `=` except for `%`, and can use an index for a
+        // literal prefix.
+        let (op, value) = if pattern.contains('%') {
+            (format!("LIKE ? ESCAPE '{LIKE_ESCAPE}'"), like_pattern(pattern))
         } else {
-            self.params.push(Value::Text(pattern.to_owned()));
-            format!("{column} = ?")
+            ("= ?".to_owned(), pattern.to_owned())
+        };
+        self.params.push(Value::Text(value));
+        match (is_inline(column), pattern.contains('%')) {
+            (true, _) => format!("{column} {op}"),
+            (false, false) => format!("{column} = (SELECT id FROM text_value WHERE value {op})"),
+            (false, true) => format!("{column} IN (SELECT id FROM text_value WHERE value {op})"),
         }
     }
 
@@ -116,6 +126,14 @@ impl Where {
     pub(crate) fn params(&self) -> &[Value] {
         &self.params
     }
+}
+
+/// Text columns stored in the entry row itself. Every other text column is
+/// an id into the `text_value` dictionary (see `storage.rs`).
+pub(crate) const INLINE_TEXT_COLUMNS: &[&str] = &["artifact", "command"];
+
+fn is_inline(column: &str) -> bool {
+    INLINE_TEXT_COLUMNS.contains(&column)
 }
 
 /// A seed pattern as a SQL `LIKE` pattern: `%` stays the wildcard; `_` (SQL's
@@ -160,8 +178,12 @@ mod tests {
         assert_eq!(sql.matches('?').count(), w.params().len());
         assert_eq!(
             sql,
-            "project IN (SELECT value FROM json_each(?)) AND command LIKE ? ESCAPE '\\' \
-             AND machine = ? AND (project = ? OR project LIKE ? ESCAPE '\\') AND event_id = ?"
+            "project IN (SELECT id FROM text_value WHERE value IN (SELECT value FROM json_each(?))) \
+             AND command LIKE ? ESCAPE '\\' \
+             AND machine = (SELECT id FROM text_value WHERE value = ?) \
+             AND (project = (SELECT id FROM text_value WHERE value = ?) \
+             OR project IN (SELECT id FROM text_value WHERE value LIKE ? ESCAPE '\\')) \
+             AND event_id = ?"
         );
         assert_eq!(w.params()[0], Value::Text("[\"p\"]".into()));
     }

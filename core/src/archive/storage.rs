@@ -1,9 +1,12 @@
 //! The SQLite store: schema migrations, connection settings, writes and reads.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::{CachedStatement, Connection, ErrorCode, OpenFlags, Row, params_from_iter};
+use rusqlite::{
+    CachedStatement, Connection, ErrorCode, OpenFlags, OptionalExtension, Row, params_from_iter,
+};
 
 use super::caller::Caller;
 use super::entry::{ArchiveEntry, ClientInterface};
@@ -15,36 +18,47 @@ use super::timestamp::Timestamp;
 /// Schema migrations; migration `i` brings `PRAGMA user_version` from `i` to
 /// `i + 1`. Append only: never edit a migration that has shipped.
 const MIGRATIONS: &[&str] = &[
-    // 1: the entry table and the indexes for the seed's filters.
-    "CREATE TABLE archive_entry (
+    // 1: the dictionary, the entry table and the indexes for the seed's filters.
+    "-- Every distinct text of the repetitive fields (users, hosts, DNs, library
+    -- names and versions, hashes of signing applications, ...) once. Rows hold
+    -- its id: rows and index keys stay small, index builds compare integers,
+    -- and a wildcard on such a field scans the dictionary, not the entries.
+    CREATE TABLE text_value (
+        id INTEGER PRIMARY KEY,
+        value TEXT NOT NULL UNIQUE
+    ) STRICT;
+    -- One row per signing operation. INTEGER columns named after text fields
+    -- are text_value ids; artifact and command, unique per operation, are
+    -- stored inline.
+    CREATE TABLE archive_entry (
         id INTEGER PRIMARY KEY,          -- ArchiveEntryId (the rowid)
         ts INTEGER NOT NULL,             -- Timestamp: microseconds since 1970 UTC
-        application_hash TEXT NOT NULL,
+        application_hash INTEGER NOT NULL,
         artifact TEXT NOT NULL,
-        authenticated_user TEXT NOT NULL,
+        authenticated_user INTEGER NOT NULL,
         client_interface INTEGER NOT NULL,
-        client_library_location TEXT NOT NULL,
-        client_library_name TEXT NOT NULL,
-        client_library_version TEXT NOT NULL,
+        client_library_location INTEGER NOT NULL,
+        client_library_name INTEGER NOT NULL,
+        client_library_version INTEGER NOT NULL,
         client_mechanism INTEGER NOT NULL,
         command TEXT NOT NULL,
-        environment TEXT NOT NULL,
+        environment INTEGER NOT NULL,
         event_id INTEGER NOT NULL,
-        executable TEXT NOT NULL,
-        executable_location TEXT NOT NULL,
-        flow TEXT NOT NULL,
+        executable INTEGER NOT NULL,
+        executable_location INTEGER NOT NULL,
+        flow INTEGER NOT NULL,
         grouping_number INTEGER NOT NULL,
-        ip_address TEXT NOT NULL,
-        key_type TEXT NOT NULL,
+        ip_address INTEGER NOT NULL,
+        key_type INTEGER NOT NULL,
         key_vault_id INTEGER NOT NULL,
-        machine TEXT NOT NULL,
+        machine INTEGER NOT NULL,
         mechanism INTEGER NOT NULL,
-        platform TEXT NOT NULL,
-        project TEXT NOT NULL,
-        remote_account TEXT NOT NULL
+        platform INTEGER NOT NULL,
+        project INTEGER NOT NULL,
+        remote_account INTEGER NOT NULL
     ) STRICT;
     -- Results are ordered by (ts, id); an index on (x, ts) also carries the
-    -- rowid, so an equality or prefix match on x pages in order without a sort.
+    -- rowid, so an equality match on x pages in order without a sort.
     -- The time window and the unfiltered listing.
     CREATE INDEX archive_entry_ts ON archive_entry (ts);
     -- Auditor scoping, ProjectDN / ProjectDNs.
@@ -61,10 +75,23 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX archive_entry_artifact ON archive_entry (artifact);",
 ];
 
-const COLUMNS: &str = "id, ts, application_hash, artifact, authenticated_user, client_interface, \
-    client_library_location, client_library_name, client_library_version, client_mechanism, \
-    command, environment, event_id, executable, executable_location, flow, grouping_number, \
-    ip_address, key_type, key_vault_id, machine, mechanism, platform, project, remote_account";
+/// The entry columns in `ArchiveEntry` order, dictionary ids resolved.
+const SELECT_COLUMNS: &str = "id, ts, \
+    (SELECT value FROM text_value WHERE id = application_hash), artifact, \
+    (SELECT value FROM text_value WHERE id = authenticated_user), client_interface, \
+    (SELECT value FROM text_value WHERE id = client_library_location), \
+    (SELECT value FROM text_value WHERE id = client_library_name), \
+    (SELECT value FROM text_value WHERE id = client_library_version), client_mechanism, \
+    command, (SELECT value FROM text_value WHERE id = environment), event_id, \
+    (SELECT value FROM text_value WHERE id = executable), \
+    (SELECT value FROM text_value WHERE id = executable_location), \
+    (SELECT value FROM text_value WHERE id = flow), grouping_number, \
+    (SELECT value FROM text_value WHERE id = ip_address), \
+    (SELECT value FROM text_value WHERE id = key_type), key_vault_id, \
+    (SELECT value FROM text_value WHERE id = machine), mechanism, \
+    (SELECT value FROM text_value WHERE id = platform), \
+    (SELECT value FROM text_value WHERE id = project), \
+    (SELECT value FROM text_value WHERE id = remote_account)";
 
 const INSERT: &str = "INSERT INTO archive_entry (id, ts, application_hash, artifact, \
     authenticated_user, client_interface, client_library_location, client_library_name, \
@@ -73,6 +100,9 @@ const INSERT: &str = "INSERT INTO archive_entry (id, ts, application_hash, artif
     mechanism, platform, project, remote_account) \
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, \
     ?19, ?20, ?21, ?22, ?23, ?24, ?25)";
+
+const FIND_TEXT: &str = "SELECT id FROM text_value WHERE value = ?1";
+const ADD_TEXT: &str = "INSERT INTO text_value (value) VALUES (?1)";
 
 /// How long a connection waits for another writer's lock before failing.
 /// Writers hold the lock for one transaction; WAL readers never wait.
@@ -260,6 +290,7 @@ impl Archive {
             insert: None,
             open: true,
             rebuild: Vec::new(),
+            texts: HashMap::new(),
         };
         if expected >= BULK_MIN_ENTRIES {
             let stored: i64 =
@@ -298,7 +329,7 @@ impl Archive {
         params.push(i64::from(request.page_size).into());
         params.push(offset.into());
         let mut page = tx.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM archive_entry WHERE {where_sql} \
+            "SELECT {SELECT_COLUMNS} FROM archive_entry WHERE {where_sql} \
              ORDER BY ts, id LIMIT ? OFFSET ?"
         ))?;
         let mut rows = page.query(params_from_iter(params))?;
@@ -325,6 +356,8 @@ pub struct Batch<'a> {
     open: bool,
     /// `CREATE INDEX` statements to run at commit (bulk batches).
     rebuild: Vec<String>,
+    /// Dictionary ids seen or added in this transaction.
+    texts: HashMap<String, i64>,
 }
 
 /// Drops the table's secondary indexes, returning the SQL that recreates them.
@@ -365,36 +398,51 @@ impl Batch<'_> {
                 });
             }
         }
+        let e = entry;
+        let application_hash = self.text_id(&e.application_hash)?;
+        let authenticated_user = self.text_id(&e.authenticated_user)?;
+        let client_library_location = self.text_id(&e.client_library_location)?;
+        let client_library_name = self.text_id(&e.client_library_name)?;
+        let client_library_version = self.text_id(&e.client_library_version)?;
+        let environment = self.text_id(&e.environment)?;
+        let executable = self.text_id(&e.executable)?;
+        let executable_location = self.text_id(&e.executable_location)?;
+        let flow = self.text_id(&e.flow)?;
+        let ip_address = self.text_id(&e.ip_address)?;
+        let key_type = self.text_id(&e.key_type)?;
+        let machine = self.text_id(&e.machine)?;
+        let platform = self.text_id(&e.platform)?;
+        let project = self.text_id(&e.project)?;
+        let remote_account = self.text_id(&e.remote_account)?;
         let Some(insert) = self.insert.as_mut() else {
             return Err(ArchiveError::SqliteFeature("a prepared INSERT"));
         };
-        let e = entry;
         let result = insert.execute(rusqlite::params![
             e.archive_entry_id,
             e.timestamp.unix_micros(),
-            e.application_hash,
+            application_hash,
             e.artifact,
-            e.authenticated_user,
+            authenticated_user,
             e.client_interface.code(),
-            e.client_library_location,
-            e.client_library_name,
-            e.client_library_version,
+            client_library_location,
+            client_library_name,
+            client_library_version,
             e.client_mechanism,
             e.command,
-            e.environment,
+            environment,
             e.event_id,
-            e.executable,
-            e.executable_location,
-            e.flow,
+            executable,
+            executable_location,
+            flow,
             e.grouping,
-            e.ip_address,
-            e.key_type,
+            ip_address,
+            key_type,
             e.key_vault_id,
-            e.machine,
+            machine,
             e.mechanism,
-            e.platform,
-            e.project,
-            e.remote_account,
+            platform,
+            project,
+            remote_account,
         ]);
         match result {
             Ok(_) => Ok(self.conn.last_insert_rowid()),
@@ -407,6 +455,27 @@ impl Batch<'_> {
             }
             Err(other) => Err(other.into()),
         }
+    }
+
+    /// The dictionary id of `text`, added if new.
+    fn text_id(&mut self, text: &str) -> Result<i64, ArchiveError> {
+        if let Some(id) = self.texts.get(text) {
+            return Ok(*id);
+        }
+        let found: Option<i64> = self
+            .conn
+            .prepare_cached(FIND_TEXT)?
+            .query_row([text], |r| r.get(0))
+            .optional()?;
+        let id = match found {
+            Some(id) => id,
+            None => {
+                self.conn.prepare_cached(ADD_TEXT)?.execute([text])?;
+                self.conn.last_insert_rowid()
+            }
+        };
+        self.texts.insert(text.to_owned(), id);
+        Ok(id)
     }
 
     /// Commits every added entry at once.

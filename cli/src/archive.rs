@@ -118,9 +118,9 @@ fn import(db: &Path, file: &Path) -> Result<ExitCode, String> {
                 file.display()
             )
         })?;
-        batch.add(&entry).map_err(|e| {
-            format!("{}:{number}: {e}; nothing imported", file.display())
-        })?;
+        batch
+            .add(&entry)
+            .map_err(|e| format!("{}:{number}: {e}; nothing imported", file.display()))?;
         imported += 1;
     }
     batch
@@ -142,9 +142,10 @@ fn query(db: &Path, role: Role, auditor_of: Vec<String>) -> Result<ExitCode, Str
         .map_err(|e| format!("stdin: {e}"))?;
     let archive = open(db)?;
     // The CLI is the archive owner's own tool: its token carries the scope.
-    let caller = auditor_of
-        .into_iter()
-        .fold(Caller::new(role).with_scope(CODESIGN_MANAGE_SCOPE), Caller::auditing);
+    let caller = auditor_of.into_iter().fold(
+        Caller::new(role).with_scope(CODESIGN_MANAGE_SCOPE),
+        Caller::auditing,
+    );
     let outcome = ArchiveRequest::from_json(&body)
         .map_err(ArchiveError::BadRequest)
         .and_then(|request| archive.retrieve(&caller, &request));

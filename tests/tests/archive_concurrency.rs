@@ -41,7 +41,10 @@ fn readers_see_whole_batches_while_a_writer_imports() {
                     let response = archive.retrieve(&admin(), &request).unwrap();
                     let total = response.total_count;
                     assert_eq!(total % BATCH, 0, "reader {r} saw a partial batch: {total}");
-                    assert!(total >= last, "reader {r}: count went back from {last} to {total}");
+                    assert!(
+                        total >= last,
+                        "reader {r}: count went back from {last} to {total}"
+                    );
                     // The page belongs to the same snapshot as the count.
                     let expected = total.min(10) as usize;
                     assert_eq!(response.archive_results.len(), expected);
@@ -69,9 +72,14 @@ fn readers_see_whole_batches_while_a_writer_imports() {
         let committed_before = b * BATCH;
         let probe = Archive::open(&db).unwrap();
         let t = Instant::now();
-        let during = probe.retrieve(&admin(), &ArchiveRequest::default()).unwrap();
+        let during = probe
+            .retrieve(&admin(), &ArchiveRequest::default())
+            .unwrap();
         assert_eq!(during.total_count, committed_before);
-        assert!(t.elapsed() < Duration::from_secs(2), "a reader waited for the writer");
+        assert!(
+            t.elapsed() < Duration::from_secs(2),
+            "a reader waited for the writer"
+        );
         batch.commit().unwrap();
         // Wait until every reader has seen this commit, so reads really
         // interleave with the import.

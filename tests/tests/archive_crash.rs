@@ -33,7 +33,12 @@ fn sigkill_mid_batch_loses_no_committed_entry() {
     assert_eq!(status.signal(), Some(9), "the writer must die by SIGKILL");
     // Lines the child printed after our last read are commits too.
     for line in lines {
-        committed = line.unwrap().strip_prefix("committed ").unwrap().parse().unwrap();
+        committed = line
+            .unwrap()
+            .strip_prefix("committed ")
+            .unwrap()
+            .parse()
+            .unwrap();
     }
 
     let archive = Archive::open(&db).expect("the database opens after SIGKILL");
@@ -47,7 +52,10 @@ fn sigkill_mid_batch_loses_no_committed_entry() {
         .retrieve(&admin, &ArchiveRequest::default())
         .unwrap()
         .total_count;
-    assert!(total >= committed, "{total} entries survive, {committed} were committed");
+    assert!(
+        total >= committed,
+        "{total} entries survive, {committed} were committed"
+    );
     assert_eq!(total % BATCH, 0, "a batch is all or nothing");
     // Every committed entry is there with its content, in order.
     let mut request = ArchiveRequest {

@@ -70,10 +70,14 @@ const STRING_KEYS: &[(&str, Setter)] = &[
     ("Artifact", |e, v| e.artifact = v.into()),
     ("AuthenticatedUser", |e, v| e.authenticated_user = v.into()),
     ("ClientLibraryName", |e, v| e.client_library_name = v.into()),
-    ("ClientLibraryVersion", |e, v| e.client_library_version = v.into()),
+    ("ClientLibraryVersion", |e, v| {
+        e.client_library_version = v.into()
+    }),
     ("Command", |e, v| e.command = v.into()),
     ("EnvironmentDN", |e, v| e.environment = v.into()),
-    ("ExecutableLocation", |e, v| e.executable_location = v.into()),
+    ("ExecutableLocation", |e, v| {
+        e.executable_location = v.into()
+    }),
     ("Executable", |e, v| e.executable = v.into()),
     ("FlowDN", |e, v| e.flow = v.into()),
     ("IPAddress", |e, v| e.ip_address = v.into()),
@@ -127,7 +131,10 @@ fn every_string_key_alone() {
         let found = ids(&archive, &admin(), json!({ *key: format!("target-{key}") }));
         assert_eq!(found, vec![first + 1, first + 2], "{key}");
         // A value no entry has matches nothing.
-        assert!(ids(&archive, &admin(), json!({ *key: "absent" })).is_empty(), "{key}");
+        assert!(
+            ids(&archive, &admin(), json!({ *key: "absent" })).is_empty(),
+            "{key}"
+        );
     }
 }
 
@@ -136,23 +143,40 @@ fn every_integer_key_alone() {
     let archive = keyed_archive();
     for (k, (key, _)) in INTEGER_KEYS.iter().enumerate() {
         let first = 500 + 10 * k as i64;
-        assert_eq!(ids(&archive, &admin(), json!({ *key: 5 })), vec![first + 1, first + 2], "{key}");
-        assert!(ids(&archive, &admin(), json!({ *key: 6 })).is_empty(), "{key}");
+        assert_eq!(
+            ids(&archive, &admin(), json!({ *key: 5 })),
+            vec![first + 1, first + 2],
+            "{key}"
+        );
+        assert!(
+            ids(&archive, &admin(), json!({ *key: 6 })).is_empty(),
+            "{key}"
+        );
     }
 }
 
 #[test]
 fn dn_lists_match_any_of_their_dns() {
     let archive = keyed_archive();
-    let p = STRING_KEYS.iter().position(|(k, _)| *k == "ProjectDN").unwrap() as i64;
-    let e = STRING_KEYS.iter().position(|(k, _)| *k == "EnvironmentDN").unwrap() as i64;
+    let p = STRING_KEYS
+        .iter()
+        .position(|(k, _)| *k == "ProjectDN")
+        .unwrap() as i64;
+    let e = STRING_KEYS
+        .iter()
+        .position(|(k, _)| *k == "EnvironmentDN")
+        .unwrap() as i64;
     let found = ids(
         &archive,
         &admin(),
         json!({"ProjectDNs": ["target-ProjectDN", "\\VED\\Project\\Nowhere"]}),
     );
     assert_eq!(found, vec![101 + 10 * p, 102 + 10 * p]);
-    let found = ids(&archive, &admin(), json!({"EnvironmentDNs": ["target-EnvironmentDN"]}));
+    let found = ids(
+        &archive,
+        &admin(),
+        json!({"EnvironmentDNs": ["target-EnvironmentDN"]}),
+    );
     assert_eq!(found, vec![101 + 10 * e, 102 + 10 * e]);
     // Any of several DNs, and wildcards inside a list.
     let found = ids(
@@ -167,7 +191,10 @@ fn dn_lists_match_any_of_their_dns() {
         &admin(),
         json!({"ProjectDNs": ["target-ProjectDN", "\\VED\\Project\\Base"], "Machine": "target-Machine"}),
     );
-    let m = STRING_KEYS.iter().position(|(k, _)| *k == "Machine").unwrap() as i64;
+    let m = STRING_KEYS
+        .iter()
+        .position(|(k, _)| *k == "Machine")
+        .unwrap() as i64;
     assert_eq!(found, vec![101 + 10 * m, 102 + 10 * m]);
     // ProjectDN and ProjectDNs both apply.
     let found = ids(
@@ -201,17 +228,38 @@ fn keys_combine_with_and() {
     }
     archive.record_batch(&entries).unwrap();
     let a = admin();
-    assert_eq!(ids(&archive, &a, json!({"AuthenticatedUser": "u1"})), [1, 2, 3]);
-    assert_eq!(ids(&archive, &a, json!({"AuthenticatedUser": "u1", "IPAddress": "172.17.24.80"})), [1, 2]);
+    assert_eq!(
+        ids(&archive, &a, json!({"AuthenticatedUser": "u1"})),
+        [1, 2, 3]
+    );
+    assert_eq!(
+        ids(
+            &archive,
+            &a,
+            json!({"AuthenticatedUser": "u1", "IPAddress": "172.17.24.80"})
+        ),
+        [1, 2]
+    );
     // The seed's second example: user, IP address and key type together.
     assert_eq!(
-        ids(&archive, &a, json!({"AuthenticatedUser": "u1", "IPAddress": "172.17.24.80", "KeyType": "RSA 2048"})),
+        ids(
+            &archive,
+            &a,
+            json!({"AuthenticatedUser": "u1", "IPAddress": "172.17.24.80", "KeyType": "RSA 2048"})
+        ),
         [1]
     );
-    assert_eq!(ids(&archive, &a, json!({"KeyType": "RSA 2048", "EventId": 4})), [4]);
+    assert_eq!(
+        ids(&archive, &a, json!({"KeyType": "RSA 2048", "EventId": 4})),
+        [4]
+    );
     assert!(ids(&archive, &a, json!({"KeyType": "RSA 2048", "EventId": 2})).is_empty());
     assert_eq!(
-        ids(&archive, &a, json!({"IPAddress": "172.17.24.8%", "KeyType": "RSA%", "AuthenticatedUser": "u%"})),
+        ids(
+            &archive,
+            &a,
+            json!({"IPAddress": "172.17.24.8%", "KeyType": "RSA%", "AuthenticatedUser": "u%"})
+        ),
         [1, 3, 4]
     );
 }
@@ -241,22 +289,68 @@ fn time_window_bounds_are_inclusive() {
     let a = admin();
     // The seed's first example.
     assert_eq!(
-        ids(&archive, &a, json!({"TimestampAfter": "2022-11-18T00:00:00Z", "TimestampBefore": "2022-11-19T23:59:59Z"})),
+        ids(
+            &archive,
+            &a,
+            json!({"TimestampAfter": "2022-11-18T00:00:00Z", "TimestampBefore": "2022-11-19T23:59:59Z"})
+        ),
         [2, 3, 6, 4]
     );
-    assert_eq!(ids(&archive, &a, json!({"TimestampAfter": "2022-11-19T23:59:59Z"})), [4, 5]);
-    assert_eq!(ids(&archive, &a, json!({"TimestampBefore": "2022-11-18T00:00:00Z"})), [1, 2]);
+    assert_eq!(
+        ids(
+            &archive,
+            &a,
+            json!({"TimestampAfter": "2022-11-19T23:59:59Z"})
+        ),
+        [4, 5]
+    );
+    assert_eq!(
+        ids(
+            &archive,
+            &a,
+            json!({"TimestampBefore": "2022-11-18T00:00:00Z"})
+        ),
+        [1, 2]
+    );
     // Offsets are converted to UTC.
-    assert_eq!(ids(&archive, &a, json!({"TimestampBefore": "2022-11-18T01:00:00+01:00"})), [1, 2]);
+    assert_eq!(
+        ids(
+            &archive,
+            &a,
+            json!({"TimestampBefore": "2022-11-18T01:00:00+01:00"})
+        ),
+        [1, 2]
+    );
     // An empty window is empty, not an error.
     assert!(ids(&archive, &a, json!({"TimestampAfter": "2022-11-20T00:00:00Z", "TimestampBefore": "2022-11-18T00:00:00Z"})).is_empty());
     // Time combines with other keys.
-    assert_eq!(ids(&archive, &a, json!({"TimestampAfter": "2022-11-18T00:00:00Z", "EventId": 1})), Vec::<i64>::new());
-    assert_eq!(ids(&archive, &a, json!({"TimestampAfter": "2022-11-18T00:00:00Z", "EventId": 5})), [5]);
+    assert_eq!(
+        ids(
+            &archive,
+            &a,
+            json!({"TimestampAfter": "2022-11-18T00:00:00Z", "EventId": 1})
+        ),
+        Vec::<i64>::new()
+    );
+    assert_eq!(
+        ids(
+            &archive,
+            &a,
+            json!({"TimestampAfter": "2022-11-18T00:00:00Z", "EventId": 5})
+        ),
+        [5]
+    );
     // Results come back in UTC.
-    let r = retrieve(&archive, &a, json!({"ArchiveFilter": {"EventId": 1}, "PageSize": 1}));
+    let r = retrieve(
+        &archive,
+        &a,
+        json!({"ArchiveFilter": {"EventId": 1}, "PageSize": 1}),
+    );
     let v = serde_json::to_value(&r).unwrap();
-    assert_eq!(v["ArchiveResults"][0]["Timestamp"], "2022-11-17T23:59:59.999999Z");
+    assert_eq!(
+        v["ArchiveResults"][0]["Timestamp"],
+        "2022-11-17T23:59:59.999999Z"
+    );
 }
 
 fn commands_archive(commands: &[&str]) -> Archive {
@@ -309,14 +403,14 @@ fn wildcards_at_start_middle_and_end() {
 #[test]
 fn literal_percent_and_underscore_in_data() {
     let archive = commands_archive(&[
-        "a_b",     // 1
-        "axb",     // 2
-        "a%b",     // 3
-        "a%_b",    // 4
-        "100%",    // 5
-        "100",     // 6
-        "a\\_b",   // 7: a backslash, an underscore
-        "A_B",     // 8
+        "a_b",   // 1
+        "axb",   // 2
+        "a%b",   // 3
+        "a%_b",  // 4
+        "100%",  // 5
+        "100",   // 6
+        "a\\_b", // 7: a backslash, an underscore
+        "A_B",   // 8
     ]);
     // `_` is literal: it matches only an underscore, exact or in a pattern.
     assert_eq!(commands(&archive, "a_b"), [1]);
@@ -368,7 +462,8 @@ fn paging_through_the_last_page_and_beyond() {
     let entries: Vec<_> = (0..23)
         .map(|i| {
             let mut e = base(100 - i);
-            e.timestamp = Timestamp::from_unix_micros(1_668_729_600_000_000 + (i / 2) * 1_000_000).unwrap();
+            e.timestamp =
+                Timestamp::from_unix_micros(1_668_729_600_000_000 + (i / 2) * 1_000_000).unwrap();
             e
         })
         .collect();
@@ -386,7 +481,11 @@ fn paging_through_the_last_page_and_beyond() {
         assert_eq!(r.page_number, page);
         assert_eq!(r.total_count, 23);
         assert_eq!(r.archive_results.len(), if page < 5 { 5 } else { 3 });
-        seen.extend(r.archive_results.iter().map(|e| e.archive_entry_id.unwrap()));
+        seen.extend(
+            r.archive_results
+                .iter()
+                .map(|e| e.archive_entry_id.unwrap()),
+        );
     }
     assert_eq!(seen, expected);
     for page in [6u64, 7, 1_000_000] {
@@ -401,14 +500,24 @@ fn paging_through_the_last_page_and_beyond() {
     assert_eq!((r.page_number, r.archive_results.len()), (1, 23));
     // The seed's third example shape: 5 per page, page 10, over 60 pkcs11 entries.
     let mut archive = Archive::open_in_memory().unwrap();
-    let entries: Vec<_> = (1..=60).map(|id| {
-        let mut e = base(id);
-        e.client_library_name = "pkcs11".into();
-        e
-    }).collect();
+    let entries: Vec<_> = (1..=60)
+        .map(|id| {
+            let mut e = base(id);
+            e.client_library_name = "pkcs11".into();
+            e
+        })
+        .collect();
     archive.record_batch(&entries).unwrap();
-    let r = retrieve(&archive, &admin(), json!({"ArchiveFilter": {"ClientLibraryName": "pkcs11"}, "PageSize": 5, "Page": 10}));
-    let got: Vec<i64> = r.archive_results.iter().map(|e| e.archive_entry_id.unwrap()).collect();
+    let r = retrieve(
+        &archive,
+        &admin(),
+        json!({"ArchiveFilter": {"ClientLibraryName": "pkcs11"}, "PageSize": 5, "Page": 10}),
+    );
+    let got: Vec<i64> = r
+        .archive_results
+        .iter()
+        .map(|e| e.archive_entry_id.unwrap())
+        .collect();
     assert_eq!(got, [46, 47, 48, 49, 50]);
     assert_eq!(r.total_count, 60);
 }
@@ -421,7 +530,10 @@ fn response_has_the_seed_shape() {
     let v = serde_json::to_value(&r).unwrap();
     let mut keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
     keys.sort();
-    assert_eq!(keys, ["ArchiveResults", "PageNumber", "Success", "TotalCount"]);
+    assert_eq!(
+        keys,
+        ["ArchiveResults", "PageNumber", "Success", "TotalCount"]
+    );
     assert_eq!(v["Success"], true);
     let item = v["ArchiveResults"][0].as_object().unwrap();
     assert_eq!(item.len(), 25);
@@ -436,7 +548,8 @@ fn scoped_archive() -> Archive {
     let entries: Vec<_> = (1..=12)
         .map(|id| {
             let mut e = base(id);
-            e.project = ["\\VED\\P\\A", "\\VED\\P\\B", "\\VED\\P\\A\\Sub"][(id % 3) as usize].into();
+            e.project =
+                ["\\VED\\P\\A", "\\VED\\P\\B", "\\VED\\P\\A\\Sub"][(id % 3) as usize].into();
             e.machine = format!("m{}", id % 2);
             e
         })
@@ -461,8 +574,18 @@ fn auditors_see_only_their_projects() {
     // No filter widens what the auditor sees.
     assert!(ids(&archive, &auditor, json!({"ProjectDN": "\\VED\\P\\B"})).is_empty());
     assert_eq!(ids(&archive, &auditor, json!({"ProjectDN": "%"})), a_ids);
-    assert_eq!(ids(&archive, &auditor, json!({"ProjectDN": "\\VED\\P\\A%"})), a_ids);
-    assert_eq!(ids(&archive, &auditor, json!({"ProjectDNs": ["\\VED\\P\\B", "%"]})), a_ids);
+    assert_eq!(
+        ids(&archive, &auditor, json!({"ProjectDN": "\\VED\\P\\A%"})),
+        a_ids
+    );
+    assert_eq!(
+        ids(
+            &archive,
+            &auditor,
+            json!({"ProjectDNs": ["\\VED\\P\\B", "%"]})
+        ),
+        a_ids
+    );
     assert_eq!(ids(&archive, &auditor, json!({"Machine": "%"})), a_ids);
     assert_eq!(ids(&archive, &auditor, json!({"Machine": "m0"})), [6, 12]);
     // The sub-project is a different project.
@@ -477,8 +600,14 @@ fn auditors_see_only_their_projects() {
     let pattern = none.clone().auditing("%");
     assert!(ids(&archive, &pattern, json!({})).is_empty());
     // Other roles see everything; an auditor-of list does not limit them.
-    for role in [Role::CodeSigningAdministrator, Role::TppAuditor, Role::TppMasterAdmin] {
-        let c = Caller::new(role).with_scope(CODESIGN_MANAGE_SCOPE).auditing("\\VED\\P\\A");
+    for role in [
+        Role::CodeSigningAdministrator,
+        Role::TppAuditor,
+        Role::TppMasterAdmin,
+    ] {
+        let c = Caller::new(role)
+            .with_scope(CODESIGN_MANAGE_SCOPE)
+            .auditing("\\VED\\P\\A");
         assert_eq!(ids(&archive, &c, json!({})).len(), 12, "{role}");
     }
 }
@@ -491,26 +620,53 @@ fn the_manage_scope_is_required() {
         Caller::new(Role::CodeSigningAdministrator).with_scope("codesign"),
         Caller::new(Role::CodeSigningAdministrator).with_scope("certificate:manage"),
     ] {
-        let err = archive.retrieve(&caller, &ArchiveRequest::default()).unwrap_err();
+        let err = archive
+            .retrieve(&caller, &ArchiveRequest::default())
+            .unwrap_err();
         assert!(matches!(err, ArchiveError::MissingScope), "{err}");
     }
     let lower = Caller::new(Role::TppAuditor).with_scope("codesign:manage");
-    assert_eq!(archive.retrieve(&lower, &ArchiveRequest::default()).unwrap().total_count, 12);
+    assert_eq!(
+        archive
+            .retrieve(&lower, &ArchiveRequest::default())
+            .unwrap()
+            .total_count,
+        12
+    );
 }
 
 #[test]
 fn requests_built_in_code_are_validated() {
     let archive = scoped_archive();
     for request in [
-        ArchiveRequest { page: 0, ..ArchiveRequest::default() },
-        ArchiveRequest { page_size: 0, ..ArchiveRequest::default() },
-        ArchiveRequest { page_size: 1001, ..ArchiveRequest::default() },
+        ArchiveRequest {
+            page: 0,
+            ..ArchiveRequest::default()
+        },
+        ArchiveRequest {
+            page_size: 0,
+            ..ArchiveRequest::default()
+        },
+        ArchiveRequest {
+            page_size: 1001,
+            ..ArchiveRequest::default()
+        },
     ] {
         let err = archive.retrieve(&admin(), &request).unwrap_err();
         assert!(matches!(err, ArchiveError::BadRequest(_)), "{err}");
     }
-    let max = ArchiveRequest { page_size: 1000, ..ArchiveRequest::default() };
-    assert_eq!(archive.retrieve(&admin(), &max).unwrap().archive_results.len(), 12);
+    let max = ArchiveRequest {
+        page_size: 1000,
+        ..ArchiveRequest::default()
+    };
+    assert_eq!(
+        archive
+            .retrieve(&admin(), &max)
+            .unwrap()
+            .archive_results
+            .len(),
+        12
+    );
 }
 
 #[test]
@@ -522,21 +678,37 @@ fn ids_batches_and_reopening() {
     let mut e = base(10);
     assert_eq!(archive.record(&e).unwrap(), 10);
     e.archive_entry_id = None;
-    assert_eq!(archive.record(&e).unwrap(), 11, "the next id after the largest");
+    assert_eq!(
+        archive.record(&e).unwrap(),
+        11,
+        "the next id after the largest"
+    );
     // A duplicate id fails, and the whole batch with it.
     let batch = [base(20), base(10), base(21)];
     let err = archive.record_batch(&batch).unwrap_err();
     assert!(matches!(err, ArchiveError::DuplicateId(10)), "{err}");
     assert_eq!(archive_len(&archive), 2);
     let err = archive.record(&base(0)).unwrap_err();
-    assert!(matches!(err, ArchiveError::InvalidEntry { field: "ArchiveEntryId", .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            ArchiveError::InvalidEntry {
+                field: "ArchiveEntryId",
+                ..
+            }
+        ),
+        "{err}"
+    );
     // A dropped batch is rolled back.
     {
         let mut batch = archive.batch().unwrap();
         batch.add(&base(30)).unwrap();
     }
     assert_eq!(archive_len(&archive), 2);
-    assert_eq!(archive.record_batch([base(20), base(21)]).unwrap(), [20, 21]);
+    assert_eq!(
+        archive.record_batch([base(20), base(21)]).unwrap(),
+        [20, 21]
+    );
     drop(archive);
     // Reopening keeps the data and does not re-run migrations.
     let archive = Archive::open(&path).unwrap();
@@ -548,9 +720,21 @@ fn ids_batches_and_reopening() {
     assert_eq!(mode, "wal");
     drop(archive);
     // A file from a newer schema is refused, not damaged.
-    rusqlite::Connection::open(&path).unwrap().pragma_update(None, "user_version", 99).unwrap();
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
     let err = Archive::open(&path).unwrap_err();
-    assert!(matches!(err, ArchiveError::UnsupportedSchema { found: 99, supported: 1 }), "{err}");
+    assert!(
+        matches!(
+            err,
+            ArchiveError::UnsupportedSchema {
+                found: 99,
+                supported: 1
+            }
+        ),
+        "{err}"
+    );
 }
 
 fn index_count(path: &std::path::Path) -> i64 {
@@ -581,7 +765,10 @@ fn bulk_batches_rebuild_their_indexes() {
         e.archive_entry_id = Some(1);
         e
     });
-    assert!(matches!(archive.record_batch(&failing), Err(ArchiveError::DuplicateId(1))));
+    assert!(matches!(
+        archive.record_batch(&failing),
+        Err(ArchiveError::DuplicateId(1))
+    ));
     assert_eq!(index_count(&path), indexes);
     assert_eq!(archive_len(&archive), 0);
     // A successful one commits every entry and rebuilds every index.
@@ -597,6 +784,13 @@ fn bulk_batches_rebuild_their_indexes() {
         )
         .unwrap();
     assert!(plan.contains("archive_entry_library"), "{plan}");
-    assert_eq!(ids(&archive, &admin(), json!({"ClientLibraryName": "gpg", "TimestampBefore": "2022-11-18T00:00:10Z"})), [3, 6, 9]);
+    assert_eq!(
+        ids(
+            &archive,
+            &admin(),
+            json!({"ClientLibraryName": "gpg", "TimestampBefore": "2022-11-18T00:00:10Z"})
+        ),
+        [3, 6, 9]
+    );
     assert_eq!(archive_len(&archive) as u64, n);
 }

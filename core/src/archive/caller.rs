@@ -53,7 +53,9 @@ impl fmt::Display for Role {
 
 /// A string that names no [`Role`].
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("unknown role '{0}'; expected code-signing-administrator, code-signing-auditor, tpp-auditor or tpp-master-admin")]
+#[error(
+    "unknown role '{0}'; expected code-signing-administrator, code-signing-auditor, tpp-auditor or tpp-master-admin"
+)]
 pub struct UnknownRole(pub String);
 
 impl FromStr for Role {

@@ -225,7 +225,9 @@ impl ArchiveRequest {
         if self.page_size == 0 || self.page_size > MAX_PAGE_SIZE {
             return Err(BadRequest::new(
                 format!("PageSize must be between 1 and {MAX_PAGE_SIZE}"),
-                format!("Omit PageSize for {DEFAULT_PAGE_SIZE} results per page, or page through larger results."),
+                format!(
+                    "Omit PageSize for {DEFAULT_PAGE_SIZE} results per page, or page through larger results."
+                ),
             ));
         }
         if self.page == 0 {
@@ -250,7 +252,10 @@ impl ArchiveRequest {
 
     /// The number of matching rows before this page, if it fits SQLite's integers.
     pub(crate) fn offset(&self) -> Option<i64> {
-        let skipped = self.page.checked_sub(1)?.checked_mul(u64::from(self.page_size))?;
+        let skipped = self
+            .page
+            .checked_sub(1)?
+            .checked_mul(u64::from(self.page_size))?;
         i64::try_from(skipped).ok()
     }
 }
@@ -288,7 +293,10 @@ fn reject_unknown(map: &Map<String, Value>, known: &[&str], what: &str) -> Resul
         None => Ok(()),
         Some(key) => Err(BadRequest::new(
             format!("Unknown {what} key '{key}'"),
-            format!("Valid {what} keys are (case-sensitive): {}.", known.join(", ")),
+            format!(
+                "Valid {what} keys are (case-sensitive): {}.",
+                known.join(", ")
+            ),
         )),
     }
 }
@@ -385,8 +393,17 @@ mod tests {
 
     #[test]
     fn defaults() {
-        for body in ["", "  ", "{}", r#"{"ArchiveFilter": {}}"#, r#"{"Page": null}"#] {
-            assert_eq!(ArchiveRequest::from_json(body).unwrap(), ArchiveRequest::default());
+        for body in [
+            "",
+            "  ",
+            "{}",
+            r#"{"ArchiveFilter": {}}"#,
+            r#"{"Page": null}"#,
+        ] {
+            assert_eq!(
+                ArchiveRequest::from_json(body).unwrap(),
+                ArchiveRequest::default()
+            );
         }
         assert_eq!(ArchiveRequest::default().page_size, 50);
         assert_eq!(ArchiveRequest::default().page, 1);
@@ -398,8 +415,14 @@ mod tests {
             r#"{"ArchiveFilter": {"TimestampAfter": "2022-11-18T00:00:00Z", "TimestampBefore": "2022-11-19T23:59:59Z"}}"#,
         )
         .unwrap();
-        assert_eq!(r.filter.timestamp_after.unwrap().to_string(), "2022-11-18T00:00:00Z");
-        assert_eq!(r.filter.timestamp_before.unwrap().to_string(), "2022-11-19T23:59:59Z");
+        assert_eq!(
+            r.filter.timestamp_after.unwrap().to_string(),
+            "2022-11-18T00:00:00Z"
+        );
+        assert_eq!(
+            r.filter.timestamp_before.unwrap().to_string(),
+            "2022-11-19T23:59:59Z"
+        );
         let r = ArchiveRequest::from_json(
             r#"{"ArchiveFilter": {"AuthenticatedUser": "local:{80904436-ded7-4602-9c6f-2e1502d2b6b2}", "IPAddress": "172.17.24.80", "KeyType": "RSA 2048"}}"#,
         )
@@ -421,7 +444,10 @@ mod tests {
             "TimestampAfter": "2022-11-18T22:44:12Z", "TimestampBefore": "2022-11-20T23:59:59Z"
         }}"#;
         let f = ArchiveRequest::from_json(body).unwrap().filter;
-        assert_eq!(f.client_interface, Some(ClientInterface::CodeSigningTokenDriver));
+        assert_eq!(
+            f.client_interface,
+            Some(ClientInterface::CodeSigningTokenDriver)
+        );
         assert_eq!(f.grouping, Some(-5));
         assert_eq!(f.environment_dns, Some(vec!["g1".into(), "g2".into()]));
         assert_eq!(f.remote_account.as_deref(), Some("o"));
@@ -435,11 +461,29 @@ mod tests {
         assert_eq!(bad(r#"{"Page": -3}"#).error, "Page must be 1 or more");
         assert_eq!(bad(r#"{"Page": "2"}"#).error, "Page must be an integer");
         assert_eq!(bad(r#"{"Page": 1.5}"#).error, "Page must be an integer");
-        assert!(bad(r#"{"PageSize": 0}"#).error.starts_with("PageSize must be between 1 and 1000"));
-        assert!(bad(r#"{"PageSize": 1001}"#).error.starts_with("PageSize must be between"));
-        assert!(bad(r#"{"PageSize": 99999999999}"#).error.starts_with("PageSize must be between"));
-        assert_eq!(bad(r#"{"Page": 9223372036854775807, "PageSize": 2}"#).error, "Page is too large");
-        assert_eq!(bad(r#"{"Filter": {}}"#).error, "Unknown request key 'Filter'");
+        assert!(
+            bad(r#"{"PageSize": 0}"#)
+                .error
+                .starts_with("PageSize must be between 1 and 1000")
+        );
+        assert!(
+            bad(r#"{"PageSize": 1001}"#)
+                .error
+                .starts_with("PageSize must be between")
+        );
+        assert!(
+            bad(r#"{"PageSize": 99999999999}"#)
+                .error
+                .starts_with("PageSize must be between")
+        );
+        assert_eq!(
+            bad(r#"{"Page": 9223372036854775807, "PageSize": 2}"#).error,
+            "Page is too large"
+        );
+        assert_eq!(
+            bad(r#"{"Filter": {}}"#).error,
+            "Unknown request key 'Filter'"
+        );
         assert_eq!(
             bad(r#"{"ArchiveFilter": {"IpAddress": "1"}}"#).error,
             "Unknown ArchiveFilter key 'IpAddress'"
@@ -464,16 +508,34 @@ mod tests {
             bad(r#"{"ArchiveFilter": {"ProjectDNs": []}}"#).error,
             "ProjectDNs must hold at least one DN"
         );
-        assert!(bad(r#"{"ArchiveFilter": {"ClientInterface": 7}}"#).error.contains("ClientInterface 7"));
-        assert!(bad(r#"{"ArchiveFilter": {"TimestampAfter": "yesterday"}}"#)
-            .error
-            .starts_with("ArchiveFilter.TimestampAfter: 'yesterday' is not an RFC 3339 timestamp"));
-        assert!(bad(r#"{"ArchiveFilter": {"TimestampBefore": "2022-11-19"}}"#)
-            .error
-            .starts_with("ArchiveFilter.TimestampBefore"));
+        assert!(
+            bad(r#"{"ArchiveFilter": {"ClientInterface": 7}}"#)
+                .error
+                .contains("ClientInterface 7")
+        );
+        assert!(
+            bad(r#"{"ArchiveFilter": {"TimestampAfter": "yesterday"}}"#)
+                .error
+                .starts_with(
+                    "ArchiveFilter.TimestampAfter: 'yesterday' is not an RFC 3339 timestamp"
+                )
+        );
+        assert!(
+            bad(r#"{"ArchiveFilter": {"TimestampBefore": "2022-11-19"}}"#)
+                .error
+                .starts_with("ArchiveFilter.TimestampBefore")
+        );
         assert!(bad("[1]").error.contains("a JSON object"));
-        assert!(bad("{").error.starts_with("The request body is not valid JSON"));
-        assert!(bad(r#"{"ArchiveFilter": []}"#).error.contains("ArchiveFilter must be a JSON object"));
+        assert!(
+            bad("{")
+                .error
+                .starts_with("The request body is not valid JSON")
+        );
+        assert!(
+            bad(r#"{"ArchiveFilter": []}"#)
+                .error
+                .contains("ArchiveFilter must be a JSON object")
+        );
         // Every body serializes as exactly the seed's two keys.
         let v = serde_json::to_value(bad(r#"{"Page": 0}"#)).unwrap();
         let keys: Vec<_> = v.as_object().unwrap().keys().cloned().collect();
@@ -487,7 +549,13 @@ mod tests {
         )
         .unwrap()
         .filter;
-        assert_eq!(f.timestamp_after.unwrap().to_string(), "2022-11-18T00:00:00.000001Z");
-        assert_eq!(f.timestamp_before.unwrap().to_string(), "2022-11-19T00:00:00.999999Z");
+        assert_eq!(
+            f.timestamp_after.unwrap().to_string(),
+            "2022-11-18T00:00:00.000001Z"
+        );
+        assert_eq!(
+            f.timestamp_before.unwrap().to_string(),
+            "2022-11-19T00:00:00.999999Z"
+        );
     }
 }

@@ -58,7 +58,10 @@ impl Where {
                 w.clauses.push(clause);
             }
         }
-        for (column, list) in [("environment", &f.environment_dns), ("project", &f.project_dns)] {
+        for (column, list) in [
+            ("environment", &f.environment_dns),
+            ("project", &f.project_dns),
+        ] {
             if let Some(list) = list {
                 let any: Vec<String> = list.iter().map(|p| w.text_match(column, p)).collect();
                 w.clauses.push(format!("({})", any.join(" OR ")));
@@ -101,7 +104,10 @@ impl Where {
         // compares like `=` except for `%`, and can use an index for a
         // literal prefix.
         let (op, value) = if pattern.contains('%') {
-            (format!("LIKE ? ESCAPE '{LIKE_ESCAPE}'"), like_pattern(pattern))
+            (
+                format!("LIKE ? ESCAPE '{LIKE_ESCAPE}'"),
+                like_pattern(pattern),
+            )
         } else {
             ("= ?".to_owned(), pattern.to_owned())
         };

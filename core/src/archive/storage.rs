@@ -323,7 +323,9 @@ impl Archive {
         let where_sql = w.sql();
         let tx = self.conn.unchecked_transaction()?;
         let total: i64 = tx
-            .prepare_cached(&format!("SELECT count(*) FROM archive_entry WHERE {where_sql}"))?
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM archive_entry WHERE {where_sql}"
+            ))?
             .query_row(params_from_iter(w.params()), |r| r.get(0))?;
         let mut params = w.params().to_vec();
         params.push(i64::from(request.page_size).into());
@@ -390,13 +392,11 @@ impl std::fmt::Debug for Batch<'_> {
 impl Batch<'_> {
     /// Adds one entry and returns its id (see [`Archive::record`]).
     pub fn add(&mut self, entry: &ArchiveEntry) -> Result<i64, ArchiveError> {
-        if let Some(id) = entry.archive_entry_id {
-            if id < 1 {
-                return Err(ArchiveError::InvalidEntry {
-                    field: "ArchiveEntryId",
-                    reason: format!("{id} is not a positive integer"),
-                });
-            }
+        if let Some(id) = entry.archive_entry_id.filter(|id| *id < 1) {
+            return Err(ArchiveError::InvalidEntry {
+                field: "ArchiveEntryId",
+                reason: format!("{id} is not a positive integer"),
+            });
         }
         let e = entry;
         let application_hash = self.text_id(&e.application_hash)?;
@@ -504,16 +504,13 @@ impl Drop for Batch<'_> {
 
 fn entry_from_row(row: &Row<'_>) -> Result<ArchiveEntry, ArchiveError> {
     let id: i64 = row.get(0)?;
-    let timestamp = Timestamp::from_unix_micros(row.get(1)?).ok_or(ArchiveError::CorruptRow {
-        id,
-        column: "ts",
-    })?;
-    let client_interface = ClientInterface::try_from(row.get::<_, i64>(5)?).map_err(|_| {
-        ArchiveError::CorruptRow {
+    let timestamp = Timestamp::from_unix_micros(row.get(1)?)
+        .ok_or(ArchiveError::CorruptRow { id, column: "ts" })?;
+    let client_interface =
+        ClientInterface::try_from(row.get::<_, i64>(5)?).map_err(|_| ArchiveError::CorruptRow {
             id,
             column: "client_interface",
-        }
-    })?;
+        })?;
     Ok(ArchiveEntry {
         archive_entry_id: Some(id),
         timestamp,

@@ -15,7 +15,10 @@ fn main() -> ExitCode {
         eprintln!("usage: archive-writer DB BATCH_SIZE [BATCHES]");
         return ExitCode::from(2);
     };
-    let batches = args.get(3).and_then(|s| s.parse::<u64>().ok()).unwrap_or(u64::MAX);
+    let batches = args
+        .get(3)
+        .and_then(|s| s.parse::<u64>().ok())
+        .unwrap_or(u64::MAX);
     let mut archive = match Archive::open(db) {
         Ok(a) => a,
         Err(e) => {
@@ -33,7 +36,10 @@ fn main() -> ExitCode {
         }
         next += size;
         // Printed only after COMMIT returned: everything up to `next` is durable.
-        if writeln!(stdout, "committed {next}").and_then(|()| stdout.flush()).is_err() {
+        if writeln!(stdout, "committed {next}")
+            .and_then(|()| stdout.flush())
+            .is_err()
+        {
             return ExitCode::from(2);
         }
     }

@@ -229,6 +229,17 @@ fn sigkill_mid_import_keeps_committed_entries_and_the_file_opens() {
         .map(|e| e["EventId"].as_u64().unwrap())
         .collect();
     assert_eq!(events, (0..100).collect::<Vec<_>>());
+    // The killed import was a bulk one (it dropped the indexes inside its
+    // transaction): the indexes are all back.
+    let indexes: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'archive_entry'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(indexes, 7);
     // The file is whole and takes the next import.
     assert!(import(&db, &small).status.success());
     assert_eq!(json_out(&query(&db, &[], "{}"))["TotalCount"], 200);

@@ -97,3 +97,42 @@ fn readers_see_whole_batches_while_a_writer_imports() {
         assert!(reads >= BATCHES, "only {reads} reads");
     }
 }
+
+#[test]
+fn readers_keep_their_indexes_while_a_bulk_batch_rebuilds_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bulk.db");
+    let mut writer = Archive::open(&db).unwrap();
+    writer.record_batch((0..100).map(numbered_entry)).unwrap();
+    let n = validate::archive::BULK_MIN_ENTRIES;
+    let reader = Archive::open(&db).unwrap();
+    let p1 = ArchiveRequest::from_json(
+        r#"{"ArchiveFilter": {"ProjectDN": "\\VED\\Code Signing\\Projects\\P1"}}"#,
+    )
+    .unwrap();
+
+    let mut batch = writer.batch_sized(n).unwrap();
+    assert!(format!("{batch:?}").contains("bulk: true"));
+    for i in 100..100 + n {
+        batch.add(&numbered_entry(i)).unwrap();
+    }
+    // Mid-batch the indexes are gone from the writer's view; the reader's
+    // snapshot still has them and answers from them, at once.
+    let t = Instant::now();
+    assert_eq!(reader.retrieve(&admin(), &p1).unwrap().total_count, 25);
+    assert!(t.elapsed() < Duration::from_secs(2));
+    let plan: String = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT count(*) FROM archive_entry WHERE project = 1",
+            [],
+            |r| r.get(3),
+        )
+        .unwrap();
+    assert!(plan.contains("archive_entry_project"), "{plan}");
+    batch.commit().unwrap();
+    assert_eq!(
+        reader.retrieve(&admin(), &p1).unwrap().total_count,
+        (100 + n) / 4
+    );
+}

@@ -827,7 +827,11 @@ fn dictionary_and_inline_fields_match_alike() {
         ("b", vec![]),
     ] {
         for key in ["Machine", "Command", "Artifact", "KeyType"] {
-            assert_eq!(ids(&archive, &admin(), json!({ key: pattern })), expected, "{key} {pattern:?}");
+            assert_eq!(
+                ids(&archive, &admin(), json!({ key: pattern })),
+                expected,
+                "{key} {pattern:?}"
+            );
         }
     }
 }

@@ -167,8 +167,7 @@ impl Archive {
     pub fn open(path: impl AsRef<Path>) -> Result<Self, ArchiveError> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX
-            | OpenFlags::SQLITE_OPEN_URI;
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)?;
         Archive::setup(conn)
     }
@@ -248,6 +247,7 @@ impl Archive {
 
     /// Records entries in one transaction: all of them, or (on an error) none.
     /// Returns their ids in order.
+    ///
     /// Large batches take the bulk path of [`Archive::batch_sized`], sized by
     /// the iterator's `size_hint`.
     pub fn record_batch<E>(

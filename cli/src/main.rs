@@ -2,6 +2,7 @@
 //! the design folder). A thin layer: it reads files, calls the library and
 //! prints; no rule lives here.
 
+mod archive;
 mod cert;
 mod chain;
 mod input;
@@ -21,6 +22,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Record and query code-signing operations.
+    Archive(archive::ArchiveArgs),
     /// Print one certificate record per certificate (JSON lines or CSV).
     Cert(cert::CertArgs),
     /// Build and validate a certification path for one certificate.
@@ -50,6 +53,7 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
+        Command::Archive(args) => archive::run(args),
         Command::Cert(args) => cert::run(args),
         Command::Chain(args) => chain::run(*args),
         Command::Verify(args) => verify::run_verify(*args),

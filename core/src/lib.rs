@@ -16,6 +16,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod archive;
 pub mod cert;
 pub mod crypto;
 mod error;
@@ -27,6 +28,7 @@ pub mod request;
 mod time;
 pub mod validator;
 
+pub use archive::{Archive, ArchiveEntry};
 pub use cert::{
     Certificate, DistinguishedName, Extension, ExtensionValue, KeyUsage, MAX_BUNDLE_SIZE,
     NameAttribute, PublicKeyInfo, SerialNumber, ValidityTime, read_certificates,

@@ -21,6 +21,7 @@ pub mod crypto;
 mod error;
 pub mod path;
 pub mod record;
+pub mod revocation;
 mod time;
 
 pub use cert::{

@@ -177,7 +177,6 @@ pub fn check_revocation(
         },
         fetcher: sources.fetcher.as_deref().filter(|_| !options.offline),
         fetches_left: options.max_fetches,
-        fetch_failed: false,
         unknowns: Vec::new(),
     };
     let ocsp_first = options.prefer_ocsp;
@@ -198,7 +197,6 @@ struct Run<'a> {
     ctx: Context<'a>,
     fetcher: Option<&'a dyn Fetcher>,
     fetches_left: u32,
-    fetch_failed: bool,
     unknowns: Vec<(UnknownReason, Vec<String>)>,
 }
 
@@ -274,7 +272,6 @@ impl Run<'_> {
             }) {
                 Ok(bytes) => bytes,
                 Err(e) => {
-                    self.fetch_failed = true;
                     self.unknowns.push((
                         UnknownReason::Offline,
                         vec![format!("OCSP responder {url}: {e}")],
@@ -341,7 +338,6 @@ impl Run<'_> {
             }
             match fetcher.fetch(FetchRequest::Crl { url: url.clone() }) {
                 Err(e) => {
-                    self.fetch_failed = true;
                     self.unknowns
                         .push((UnknownReason::Offline, vec![format!("CRL {url}: {e}")]));
                 }
@@ -371,25 +367,24 @@ impl Run<'_> {
         self.decided(status)
     }
 
-    /// The unknown status: the most telling reason, with every detail.
+    /// The unknown status: the most telling reason (data that was found but
+    /// failed, then a responder's unknown, partial reason coverage, failed
+    /// retrieval, budget), with every detail.
     fn undetermined(mut self) -> RevocationStatus {
         let rank = |r: &UnknownReason| match r {
-            UnknownReason::Offline => 0,
-            UnknownReason::BudgetExhausted => 1,
-            UnknownReason::Unusable => 2,
-            UnknownReason::ReasonsNotCovered => 3,
-            UnknownReason::ResponderUnknown => 4,
+            UnknownReason::Unusable => 0,
+            UnknownReason::ResponderUnknown => 1,
+            UnknownReason::ReasonsNotCovered => 2,
+            UnknownReason::Offline => 3,
+            UnknownReason::BudgetExhausted => 4,
             _ => 5,
         };
-        let reason = if self.fetch_failed {
-            UnknownReason::Offline
-        } else {
-            self.unknowns
-                .iter()
-                .map(|(r, _)| *r)
-                .min_by_key(rank)
-                .unwrap_or(UnknownReason::NoInformation)
-        };
+        let reason = self
+            .unknowns
+            .iter()
+            .map(|(r, _)| *r)
+            .min_by_key(rank)
+            .unwrap_or(UnknownReason::NoInformation);
         let mut details: Vec<String> = self.unknowns.drain(..).flat_map(|(_, d)| d).collect();
         details.dedup();
         RevocationStatus::unknown(reason, details)

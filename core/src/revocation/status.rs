@@ -98,6 +98,25 @@ impl RevocationStatus {
         }
     }
 
+    /// When the deciding data was issued (its thisUpdate): the record's
+    /// `CodeSigningStatusUpdateTime`.
+    pub fn update_time(&self) -> Option<Timestamp> {
+        match self {
+            RevocationStatus::Good { this_update, .. }
+            | RevocationStatus::Revoked { this_update, .. } => Some(*this_update),
+            RevocationStatus::Unknown { .. } => None,
+        }
+    }
+
+    /// The revocation date of a revoked certificate: the record's
+    /// `CodeSigningRevocationTime`.
+    pub fn revocation_time(&self) -> Option<Timestamp> {
+        match self {
+            RevocationStatus::Revoked { time, .. } => Some(*time),
+            _ => None,
+        }
+    }
+
     /// True for [`RevocationStatus::Good`].
     pub fn is_good(&self) -> bool {
         matches!(self, RevocationStatus::Good { .. })

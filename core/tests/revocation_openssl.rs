@@ -519,3 +519,48 @@ fn dead_slow_and_garbage_servers_cost_at_most_the_timeout() {
     );
     assert!(redirect.count() >= 2);
 }
+
+/// Checks per second with the status cached (one fetch, then the cache and
+/// the signature memo) against fetching from OpenSSL's responder every time
+/// (a nonce defeats the cache). Printed for the closing note.
+#[test]
+fn throughput_cached_versus_fetched() {
+    let o = online("throughput");
+    let ca = o.pki.cert("ca");
+    let good = o.pki.cert("good");
+    let sources = RevocationSources::new().with_fetcher(Arc::new(HttpFetcher::default()));
+    let cached = options(false);
+    assert!(check_revocation(&good, &ca, &sources, &cached, &NoExtraSigners).is_good());
+    const CACHED: u32 = 2000;
+    let started = Instant::now();
+    for _ in 0..CACHED {
+        assert!(check_revocation(&good, &ca, &sources, &cached, &NoExtraSigners).is_good());
+    }
+    let cached_time = started.elapsed();
+    let mut fetched = options(false);
+    fetched.ocsp_nonce = true;
+    const FETCHED: u32 = 20;
+    let started = Instant::now();
+    for _ in 0..FETCHED {
+        assert!(check_revocation(&good, &ca, &sources, &fetched, &NoExtraSigners).is_good());
+    }
+    let fetched_time = started.elapsed();
+    assert_eq!(o.ocsp.count(), 1 + FETCHED as usize);
+    // OpenSSL's client for the same question, one process per check.
+    let started = Instant::now();
+    for _ in 0..5 {
+        assert_eq!(
+            openssl_ocsp_client(&o.pki, "good", &o.ocsp.url("/")),
+            "good"
+        );
+    }
+    let openssl_time = started.elapsed() / 5;
+    eprintln!(
+        "OCSP status checks: cached {:.0}/s ({:?} each); fetched each time {:.1}/s ({:?} each, \
+         OpenSSL's responder run per request); openssl ocsp client {openssl_time:?} per check",
+        f64::from(CACHED) / cached_time.as_secs_f64(),
+        cached_time / CACHED,
+        f64::from(FETCHED) / fetched_time.as_secs_f64(),
+        fetched_time / FETCHED,
+    );
+}

@@ -476,3 +476,38 @@ fn nonce(cert: &Certificate) -> Vec<u8> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_are_shareable() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<RevocationSources>();
+        assert_send_sync::<RevocationCache>();
+    }
+
+    #[test]
+    fn mode_none_checks_nothing() {
+        let pem = include_bytes!("../../../examples/chain/leaf.pem");
+        let leaf = Certificate::from_pem(pem).unwrap();
+        let mut options = RevocationOptions::at(Timestamp::from_unix_seconds(0));
+        options.mode = RevocationMode::None;
+        let status = check_revocation(
+            &leaf,
+            &leaf,
+            &RevocationSources::new(),
+            &options,
+            &super::super::NoExtraSigners,
+        );
+        assert_eq!(
+            status,
+            RevocationStatus::Unknown {
+                reason: UnknownReason::NotChecked,
+                details: vec![]
+            }
+        );
+        assert!(status.chain_status_flags().is_empty());
+    }
+}

@@ -564,3 +564,69 @@ fn throughput_cached_versus_fetched() {
         fetched_time / FETCHED,
     );
 }
+
+#[test]
+fn version_1_crls_are_read() {
+    let pki = Pki::new("v1", "http://127.0.0.1:1/", "http://127.0.0.1:1/ca.crl");
+    pki.gencrl_v1();
+    let crl = Crl::from_der(&pki.read("v1.crl")).unwrap();
+    assert_eq!(crl.version(), 1);
+    assert!(crl.crl_number().is_none());
+    let sources = RevocationSources::new().with_crls([crl]);
+    let ca = pki.cert("ca");
+    let revoked = check_revocation(
+        &pki.cert("revoked"),
+        &ca,
+        &sources,
+        &options(true),
+        &NoExtraSigners,
+    );
+    // A v1 CRL has no entry extensions: revoked, reason not stated.
+    assert!(
+        matches!(revoked, RevocationStatus::Revoked { reason: None, .. }),
+        "{revoked}"
+    );
+    assert!(
+        check_revocation(
+            &pki.cert("good"),
+            &ca,
+            &sources,
+            &options(true),
+            &NoExtraSigners
+        )
+        .is_good()
+    );
+}
+
+#[test]
+fn delegated_responder_without_nocheck_is_checked_against_crls() {
+    let pki = Pki::new(
+        "checked-responder",
+        "http://127.0.0.1:1/",
+        "http://127.0.0.1:1/ca.crl",
+    );
+    pki.add_checked_responder("fine", false);
+    pki.add_checked_responder("fired", true);
+    let ca = pki.cert("ca");
+    let good = pki.cert("good");
+    let request = OcspRequest::new(vec![CertId::new(&good, &ca, DigestAlgorithm::Sha1)])
+        .to_der()
+        .unwrap();
+    let crl = Crl::from_der(&pki.read("ca.crl")).unwrap();
+    for (signer, accepted) in [("fine", true), ("fired", false)] {
+        let response = OcspResponse::from_der(&pki.ocsp_respond(&request, signer)).unwrap();
+        let sources = RevocationSources::new().with_ocsp_responses([response]);
+        let mut sources = sources;
+        sources.add_crl(Arc::new(crl.clone()));
+        let status = check_revocation(&good, &ca, &sources, &options(true), &NoExtraSigners);
+        // Either way the certificate is good: OCSP decides when the responder
+        // is accepted, the CRL when it is not.
+        assert!(status.is_good(), "{signer}: {status}");
+        let expected = if accepted {
+            RevocationSource::Ocsp
+        } else {
+            RevocationSource::Crl
+        };
+        assert_eq!(status.source(), Some(expected), "{signer}: {status}");
+    }
+}

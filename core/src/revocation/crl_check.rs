@@ -309,10 +309,9 @@ fn process_crl(
             state.found_any = true;
             return None;
         }
-    } else if dp.names.is_some() && dp.crl_issuer.is_none() {
-        // A CRL without issuingDistributionPoint covers every certificate of
-        // its issuer, whichever distribution point the certificate names.
     }
+    // (A CRL without issuingDistributionPoint covers every certificate of
+    // its issuer, whichever distribution point the certificate names.)
     state.found_any = true;
     // RFC 5280 5.2, 5.3: unknown critical extensions make it unusable.
     if !crl.is_usable() {

@@ -120,6 +120,10 @@ basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature
 extendedKeyUsage = OCSPSigning
 noCheck = ignored
+[ ocsp_checked_ext ]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = OCSPSigning
 [ crl_ext ]
 authorityKeyIdentifier = keyid:always
 "#
@@ -230,6 +234,82 @@ authorityKeyIdentifier = keyid:always
                 &format!("{name}.csr"),
                 "-subj",
                 &format!("/CN={name}"),
+            ],
+        );
+    }
+
+    /// Issues `name` as a delegated OCSP responder without
+    /// id-pkix-ocsp-nocheck, revokes it when asked, and regenerates the CRL.
+    pub fn add_checked_responder(&self, name: &str, revoke: bool) {
+        self.request(name);
+        openssl(
+            &self.dir.0,
+            &[
+                "ca",
+                "-batch",
+                "-config",
+                "ca.cnf",
+                "-notext",
+                "-in",
+                &format!("{name}.csr"),
+                "-out",
+                &format!("{name}.pem"),
+                "-extensions",
+                "ocsp_checked_ext",
+            ],
+        );
+        if revoke {
+            openssl(
+                &self.dir.0,
+                &[
+                    "ca",
+                    "-config",
+                    "ca.cnf",
+                    "-revoke",
+                    &format!("{name}.pem"),
+                    "-crl_reason",
+                    "superseded",
+                ],
+            );
+        }
+        self.gencrl();
+    }
+
+    /// A version 1 CRL (no CRL or entry extensions: no crlnumber, no
+    /// crl_extensions, reasons dropped from a copy of the database): v1.crl.
+    pub fn gencrl_v1(&self) {
+        let config = std::fs::read_to_string(self.path("ca.cnf")).unwrap();
+        let config = config
+            .replace("crl_extensions = crl_ext\n", "")
+            .replace("crlnumber = $dir/crlnumber\n", "")
+            .replace("database = $dir/index.txt", "database = $dir/index-v1.txt");
+        std::fs::write(self.path("v1.cnf"), config).unwrap();
+        let index = std::fs::read_to_string(self.path("index.txt")).unwrap();
+        let index: String = index
+            .lines()
+            .map(|line| {
+                let mut fields: Vec<String> = line.split('\t').map(str::to_string).collect();
+                if let Some(date) = fields.get_mut(2) {
+                    *date = date.split(',').next().unwrap_or_default().to_string();
+                }
+                fields.join("\t") + "\n"
+            })
+            .collect();
+        std::fs::write(self.path("index-v1.txt"), index).unwrap();
+        openssl(
+            &self.dir.0,
+            &["ca", "-config", "v1.cnf", "-gencrl", "-out", "v1.crl.pem"],
+        );
+        openssl(
+            &self.dir.0,
+            &[
+                "crl",
+                "-in",
+                "v1.crl.pem",
+                "-outform",
+                "DER",
+                "-out",
+                "v1.crl",
             ],
         );
     }

@@ -5,7 +5,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use validate::CertificateRecord;
+use std::sync::Arc;
+
+use validate::path::{CertificatePool, Purpose, TrustStore, ValidationOptions, validate_path};
+use validate::{Certificate, CertificateRecord, DefaultVerifier, ExtensionValue, Timestamp};
 
 use crate::{exit, input};
 
@@ -17,6 +20,16 @@ pub struct CertArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Json)]
     format: Format,
+    /// Trust anchors: with them, the chain and code-signing status columns are filled.
+    #[arg(long, num_args = 1..)]
+    anchors: Vec<PathBuf>,
+    /// Untrusted intermediates for path building (the input files' own
+    /// certificates are offered too).
+    #[arg(long, num_args = 1..)]
+    intermediates: Vec<PathBuf>,
+    /// Validation time (RFC 3339); default now.
+    #[arg(long)]
+    at: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -28,14 +41,14 @@ enum Format {
 }
 
 pub fn run(args: CertArgs) -> ExitCode {
-    let mut records = Vec::new();
+    let mut certs = Vec::new();
     let mut failed = false;
     for path in &args.files {
         match input::certificates(path) {
             Ok(entries) => {
                 for entry in entries {
                     match entry {
-                        Ok(cert) => records.push(CertificateRecord::from_certificate(&cert)),
+                        Ok(cert) => certs.push(cert),
                         Err(line) => {
                             eprintln!("error: {line}");
                             failed = true;
@@ -49,6 +62,13 @@ pub fn run(args: CertArgs) -> ExitCode {
             }
         }
     }
+    let records = match records(&args, certs) {
+        Ok(records) => records,
+        Err(line) => {
+            eprintln!("error: {line}");
+            return ExitCode::from(exit::BAD_INPUT);
+        }
+    };
     if let Err(e) = print(&records, args.format) {
         eprintln!("error: writing output: {e}");
         return ExitCode::from(exit::BAD_INPUT);
@@ -58,6 +78,51 @@ pub fn run(args: CertArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The records, with chain and code-signing columns when anchors are given:
+/// each certificate is validated as a code-signing end entity; the status
+/// columns are filled for end-entity certificates only (not for CAs), as the
+/// table's statuses are end-certificate results.
+fn records(args: &CertArgs, certs: Vec<Certificate>) -> Result<Vec<CertificateRecord>, String> {
+    if args.anchors.is_empty() {
+        return Ok(certs
+            .iter()
+            .map(CertificateRecord::from_certificate)
+            .collect());
+    }
+    let anchors = TrustStore::from_certificates(input::all_certificates(&args.anchors)?);
+    let mut pool =
+        CertificatePool::from_certificates(input::all_certificates(&args.intermediates)?);
+    for cert in &certs {
+        pool.add(Arc::new(cert.clone()));
+    }
+    let time = match &args.at {
+        Some(at) => at.parse::<Timestamp>().map_err(|e| format!("--at: {e}"))?,
+        None => Timestamp::now(),
+    };
+    let mut options = ValidationOptions::at(time);
+    options.purposes.push(Purpose::CodeSigning);
+    let verifier = DefaultVerifier::default();
+    Ok(certs
+        .iter()
+        .map(|cert| {
+            let path = validate_path(cert, &pool, &anchors, &options, &verifier);
+            let mut record = CertificateRecord::from_certificate(cert);
+            record.set_chain(&path, 0);
+            if !is_ca(cert) {
+                record.set_code_signing_status(&path, time);
+            }
+            record
+        })
+        .collect())
+}
+
+fn is_ca(cert: &Certificate) -> bool {
+    matches!(
+        cert.extension(&validate::cert::extensions::oid::BASIC_CONSTRAINTS).map(|e| e.value()),
+        Some(ExtensionValue::BasicConstraints(bc)) if bc.ca
+    )
 }
 
 fn print(records: &[CertificateRecord], format: Format) -> std::io::Result<()> {

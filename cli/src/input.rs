@@ -31,3 +31,14 @@ pub fn certificates(path: &Path) -> Result<Vec<Result<Certificate, String>>, Str
         .map(|entry| entry.map_err(|e| format!("{}: {e}", path.display())))
         .collect())
 }
+
+/// Every certificate of every file; the first bad one is an error line.
+pub fn all_certificates(paths: &[std::path::PathBuf]) -> Result<Vec<Certificate>, String> {
+    let mut out = Vec::new();
+    for path in paths {
+        for entry in certificates(path)? {
+            out.push(entry?);
+        }
+    }
+    Ok(out)
+}

@@ -3,7 +3,9 @@
 //! prints; no rule lives here.
 
 mod cert;
+mod chain;
 mod input;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -21,10 +23,17 @@ struct Cli {
 enum Command {
     /// Print one certificate record per certificate (JSON lines or CSV).
     Cert(cert::CertArgs),
+    /// Build and validate a certification path for one certificate.
+    Chain(Box<chain::ChainArgs>),
+    /// Verify a signature (or validate certificates) and print the seed's report.
+    Verify(Box<verify::VerifyArgs>),
+    /// Read a validation request (seed JSON) on stdin and print the report.
+    Request(verify::RequestArgs),
 }
 
 /// Exit codes of CLI.md: 0 valid / success, 1 found invalid, 2 bad input or usage.
 pub(crate) mod exit {
+    pub const INVALID: u8 = 1;
     pub const BAD_INPUT: u8 = 2;
 }
 
@@ -42,5 +51,8 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Cert(args) => cert::run(args),
+        Command::Chain(args) => chain::run(*args),
+        Command::Verify(args) => verify::run_verify(*args),
+        Command::Request(args) => verify::run_request(args),
     }
 }

@@ -20,9 +20,13 @@ pub mod cert;
 pub mod crypto;
 mod error;
 pub mod path;
+pub mod policy;
 pub mod record;
+pub mod report;
+pub mod request;
 pub mod revocation;
 mod time;
+pub mod validator;
 
 pub use cert::{
     Certificate, DistinguishedName, Extension, ExtensionValue, KeyUsage, MAX_BUNDLE_SIZE,

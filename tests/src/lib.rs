@@ -1,6 +1,8 @@
 //! Helpers shared by the cross-crate tests in `tests/tests/`: where the
 //! public corpora are installed, and running the openssl CLI.
 
+pub mod mint;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -124,14 +124,6 @@ impl Search<'_> {
             if self.exhausted.is_some() {
                 break;
             }
-            if self.candidates_left == 0 {
-                self.exhausted = Some(format!(
-                    "tried the budget of {} issuer candidates",
-                    self.options.budget.candidates
-                ));
-                break;
-            }
-            self.candidates_left -= 1;
             // Loop detection: a certificate, or the same subject with the same key, only once.
             if path.iter().any(|c| {
                 c.sha256() == candidate.sha256()
@@ -148,6 +140,14 @@ impl Search<'_> {
                 ));
                 continue;
             }
+            if self.candidates_left == 0 {
+                self.exhausted = Some(format!(
+                    "tried the budget of {} issuer candidates",
+                    self.options.budget.candidates
+                ));
+                break;
+            }
+            self.candidates_left -= 1;
             let verified = self.verify(&current, &candidate);
             let defer = match verified {
                 Verified::Yes => false,
@@ -265,8 +265,11 @@ impl Search<'_> {
         mut findings: Vec<Finding>,
     ) -> Option<PathValidation> {
         findings.extend(self.verify_deferred(path, deferred));
-        findings.extend(process_path(path, anchored, self.options));
-        let result = PathValidation::new(path.to_vec(), anchored, findings);
+        let processed = process_path(path, anchored, self.options);
+        findings.extend(processed.findings);
+        let mut result = PathValidation::new(path.to_vec(), anchored, findings);
+        result.user_constrained_policy_set =
+            processed.user_constrained_policy_set.unwrap_or_default();
         if result.valid {
             return Some(result);
         }

@@ -4,7 +4,10 @@
 mod builder;
 mod checks;
 mod findings;
+mod hostname;
+mod name_constraints;
 mod options;
+mod policy_tree;
 mod process;
 mod result;
 mod status;

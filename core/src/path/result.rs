@@ -2,6 +2,8 @@
 
 use std::sync::Arc;
 
+use der::asn1::ObjectIdentifier;
+
 use crate::cert::Certificate;
 
 use super::findings::{Finding, Severity};
@@ -21,6 +23,9 @@ pub struct PathValidation {
     pub findings: Vec<Finding>,
     /// Other complete or partial paths that were tried and rejected.
     pub rejected_paths: usize,
+    /// RFC 5280 6.1.6 user-constrained policy set (anyPolicy 2.5.29.32.0
+    /// when any policy is acceptable); empty when policy processing failed.
+    pub user_constrained_policy_set: Vec<ObjectIdentifier>,
 }
 
 impl PathValidation {
@@ -36,6 +41,7 @@ impl PathValidation {
             anchored,
             findings,
             rejected_paths: 0,
+            user_constrained_policy_set: Vec::new(),
         }
     }
 

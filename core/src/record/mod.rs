@@ -14,7 +14,7 @@ pub use extension::{ExtensionProjection, ExtensionRecord};
 pub use policy::{PolicyQualifierRecord, PolicyRecord};
 
 use crate::cert::{Certificate, hex_upper};
-use crate::path::{ChainStatusFlags, EndCertificateStatus};
+use crate::path::{ChainStatusFlags, EndCertificateStatus, PathValidation};
 use crate::time::Timestamp;
 
 /// The table's `ResultType` enum; only `Available` is used.
@@ -152,5 +152,39 @@ impl CertificateRecord {
             timestamping_revocation_time: None,
             policies: policy::policies(cert),
         }
+    }
+}
+
+impl CertificateRecord {
+    /// Fills the chain columns from a validated path in which this
+    /// certificate is at `index` (0 is the end entity): IssuerFingerprint
+    /// (the next certificate), RootFingerprint (the trust anchor, when the
+    /// path reached one) and ChainLength.
+    pub fn set_chain(&mut self, path: &PathValidation, index: usize) {
+        let fingerprint = |c: &Certificate| Base64UrlUnpadded::encode_string(c.sha256());
+        self.issuer_fingerprint = path.chain.get(index + 1).map(|c| fingerprint(c));
+        self.root_fingerprint = path
+            .chain
+            .last()
+            .filter(|_| path.anchored)
+            .map(|c| fingerprint(c));
+        self.chain_length = u32::try_from(path.chain.len()).ok();
+    }
+
+    /// Fills the code-signing status columns from a code-signing validation
+    /// of this certificate as end entity, made at `at`: `Good` for a valid
+    /// path, otherwise `Invalid` (`Revoked` when the finding is a revocation),
+    /// with the chain's flags.
+    pub fn set_code_signing_status(&mut self, path: &PathValidation, at: Timestamp) {
+        let flags = path.chain_flags();
+        self.code_signing_commit_timestamp = Some(at);
+        self.code_signing_status = Some(if path.valid {
+            EndCertificateStatus::Good
+        } else if flags.contains(ChainStatusFlags::REVOKED) {
+            EndCertificateStatus::Revoked
+        } else {
+            EndCertificateStatus::Invalid
+        });
+        self.code_signing_status_flags = Some(flags);
     }
 }

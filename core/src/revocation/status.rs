@@ -117,6 +117,16 @@ impl RevocationStatus {
         }
     }
 
+    /// The report's `validationMode`: which mechanism decided (none when
+    /// undetermined).
+    pub fn validation_mode(&self) -> crate::report::ValidationMode {
+        match self.source() {
+            Some(RevocationSource::Crl) => crate::report::ValidationMode::Crl,
+            Some(RevocationSource::Ocsp) => crate::report::ValidationMode::Ocsp,
+            None => crate::report::ValidationMode::None,
+        }
+    }
+
     /// True for [`RevocationStatus::Good`].
     pub fn is_good(&self) -> bool {
         matches!(self, RevocationStatus::Good { .. })

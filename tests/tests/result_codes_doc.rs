@@ -1,0 +1,29 @@
+//! docs/result-codes.md lists every result code with its name and flag.
+
+use validate::path::ResultCode;
+
+#[test]
+fn every_result_code_is_documented() {
+    let doc =
+        std::fs::read_to_string(validate_tests::repo_root().join("docs/result-codes.md")).unwrap();
+    for code in ResultCode::ALL {
+        let row = format!("| {} | {:?} | {} |", code.code(), code, code.flag());
+        assert!(
+            doc.contains(&row),
+            "docs/result-codes.md lacks the row starting {row}"
+        );
+    }
+}
+
+#[test]
+fn every_summary_code_is_documented() {
+    let doc =
+        std::fs::read_to_string(validate_tests::repo_root().join("docs/result-codes.md")).unwrap();
+    for code in validate::report::SeedCode::ALL {
+        assert!(
+            doc.contains(&format!("| {} |", code.code())),
+            "docs/result-codes.md lacks {}",
+            code.code()
+        );
+    }
+}

@@ -25,6 +25,7 @@ pub mod policy;
 pub mod record;
 pub mod report;
 pub mod request;
+pub mod revocation;
 mod time;
 pub mod validator;
 

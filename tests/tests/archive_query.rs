@@ -835,3 +835,61 @@ fn dictionary_and_inline_fields_match_alike() {
         }
     }
 }
+
+/// All keys at once: only the base entries match every one; each keyed entry
+/// differs from base in exactly one field, so dropping any key from the SQL
+/// would let its entries through.
+#[test]
+fn every_key_together() {
+    let archive = keyed_archive();
+    let b = base(0);
+    let all = json!({
+        "ApplicationHash": b.application_hash, "Artifact": b.artifact,
+        "AuthenticatedUser": b.authenticated_user, "ClientInterface": 0,
+        "ClientLibraryName": b.client_library_name, "ClientLibraryVersion": b.client_library_version,
+        "ClientMechanism": b.client_mechanism, "Command": b.command,
+        "EnvironmentDNs": [b.environment, "\\VED\\Env\\Other"], "EnvironmentDN": b.environment,
+        "EventId": b.event_id, "ExecutableLocation": b.executable_location,
+        "Executable": b.executable, "FlowDN": b.flow, "Grouping": b.grouping,
+        "IPAddress": b.ip_address, "KeyType": b.key_type, "KeyVaultId": b.key_vault_id,
+        "Machine": b.machine, "Mechanism": b.mechanism,
+        "ProjectDNs": [b.project], "ProjectDN": b.project, "RemoteAccount": b.remote_account,
+        "TimestampAfter": "2022-11-18T12:00:00Z", "TimestampBefore": "2022-11-18T12:00:00Z"
+    });
+    assert_eq!(ids(&archive, &admin(), all.clone()), [1, 2, 3]);
+    // The same with every string key as a wildcard pattern.
+    let mut wild = all.clone();
+    for (key, _) in STRING_KEYS {
+        let v = wild[*key].as_str().unwrap().to_owned();
+        let (head, tail) = v.split_at(v.len() / 2);
+        wild[*key] = json!(format!("{head}%{tail}"));
+    }
+    assert_eq!(ids(&archive, &admin(), wild), [1, 2, 3]);
+    // One key changed to a keyed entry's value selects exactly that key's
+    // entries, which match every other key.
+    let m = STRING_KEYS
+        .iter()
+        .position(|(k, _)| *k == "Machine")
+        .unwrap() as i64;
+    let mech = INTEGER_KEYS
+        .iter()
+        .position(|(k, _)| *k == "Mechanism")
+        .unwrap() as i64;
+    for (key, value, expected) in [
+        (
+            "Machine",
+            json!("target-Machine"),
+            vec![101 + 10 * m, 102 + 10 * m],
+        ),
+        (
+            "Mechanism",
+            json!(5),
+            vec![501 + 10 * mech, 502 + 10 * mech],
+        ),
+        ("TimestampAfter", json!("2022-11-18T12:00:01Z"), vec![]),
+    ] {
+        let mut one_off = all.clone();
+        one_off[key] = value;
+        assert_eq!(ids(&archive, &admin(), one_off), expected, "{key}");
+    }
+}

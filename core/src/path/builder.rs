@@ -7,12 +7,14 @@ use std::sync::Arc;
 
 use crate::cert::Certificate;
 use crate::crypto::{SignatureError, SignatureVerifier, SignerKey};
+use crate::revocation::RevocationSources;
 use der::referenced::OwnedToRef;
 
-use super::findings::{Finding, ResultCode};
+use super::findings::{Finding, ResultCode, Severity};
 use super::options::ValidationOptions;
 use super::process::process_path;
 use super::result::PathValidation;
+use super::revocation::{self, RevocationContext};
 use super::store::{CertificatePool, TrustStore};
 
 /// Builds and validates a certification path for `leaf`.
@@ -45,7 +47,49 @@ pub fn validate_path(
     options: &ValidationOptions,
     verifier: &dyn SignatureVerifier,
 ) -> PathValidation {
+    validate_path_with_revocation(
+        leaf,
+        intermediates,
+        anchors,
+        options,
+        verifier,
+        &RevocationSources::new(),
+    )
+}
+
+/// [`validate_path`] with revocation data: the CRLs and OCSP responses in
+/// `sources` (and its fetcher, unless `options.offline`) decide the status
+/// of every certificate of a complete path when `options.revocation` is
+/// soft or hard.
+pub fn validate_path_with_revocation(
+    leaf: &Certificate,
+    intermediates: &CertificatePool,
+    anchors: &TrustStore,
+    options: &ValidationOptions,
+    verifier: &dyn SignatureVerifier,
+    sources: &RevocationSources,
+) -> PathValidation {
+    validate_path_at_depth(leaf, intermediates, anchors, options, verifier, sources, 0)
+}
+
+/// Path validation nested `depth` levels inside CRL-signer validation.
+pub(crate) fn validate_path_at_depth(
+    leaf: &Certificate,
+    intermediates: &CertificatePool,
+    anchors: &TrustStore,
+    options: &ValidationOptions,
+    verifier: &dyn SignatureVerifier,
+    sources: &RevocationSources,
+    depth: usize,
+) -> PathValidation {
     let mut search = Search {
+        revocation: RevocationContext {
+            anchors,
+            intermediates,
+            verifier,
+            sources,
+            depth,
+        },
         anchors,
         intermediates,
         options,
@@ -74,6 +118,7 @@ pub fn validate_path(
 }
 
 struct Search<'a> {
+    revocation: RevocationContext<'a>,
     anchors: &'a TrustStore,
     intermediates: &'a CertificatePool,
     options: &'a ValidationOptions,
@@ -267,9 +312,19 @@ impl Search<'_> {
         findings.extend(self.verify_deferred(path, deferred));
         let processed = process_path(path, anchored, self.options);
         findings.extend(processed.findings);
+        // Revocation last, and only for a path that is otherwise valid: it
+        // may fetch, and a rejected path needs no revocation data.
+        let mut statuses = Vec::new();
+        if anchored && !findings.iter().any(|f| f.severity == Severity::Error) {
+            let (revocation_findings, checked) =
+                revocation::check_path(path, self.options, &self.revocation);
+            findings.extend(revocation_findings);
+            statuses = checked;
+        }
         let mut result = PathValidation::new(path.to_vec(), anchored, findings);
         result.user_constrained_policy_set =
             processed.user_constrained_policy_set.unwrap_or_default();
+        result.revocation = statuses;
         if result.valid {
             return Some(result);
         }

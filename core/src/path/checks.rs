@@ -258,8 +258,10 @@ fn extension_rules(
                 "subjectKeyIdentifier is missing from a CA certificate (RFC 5280 4.2.1.2)".into(),
             );
         }
-    } else if cert.extension(&oid::NAME_CONSTRAINTS).is_some() {
-        // RFC 5280 4.2.1.10: nameConstraints MUST be used only in a CA certificate.
+    } else if cert.extension(&oid::NAME_CONSTRAINTS).is_some() && !is_ca {
+        // RFC 5280 4.2.1.10: nameConstraints MUST be used only in a CA
+        // certificate (one asserting cA, wherever it stands in the path: a
+        // CRL signer is validated as the end of its own path).
         add(
             ResultCode::InvalidNameConstraints,
             "nameConstraints in an end-entity certificate (RFC 5280 4.2.1.10)".into(),

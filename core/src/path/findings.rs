@@ -79,6 +79,12 @@ result_codes! {
         "Every candidate issuer would repeat a certificate already in the path.";
     BudgetExhausted = 30123, PARTIAL_CHAIN,
         "Path building stopped at the work budget (signature checks, candidates, depth or name constraint checks).";
+    Revoked = 30124, REVOKED,
+        "A certificate of the path is revoked (by a CRL or an OCSP response).";
+    RevocationUnknown = 30125, REVOCATION_STATUS_UNKNOWN,
+        "A certificate's revocation status could not be determined (no usable CRL or OCSP answer).";
+    RevocationOffline = 30126, OFFLINE_REVOCATION,
+        "Revocation data could not be retrieved (offline, or the server did not answer).";
 }
 
 /// Whether a finding makes the path invalid.

@@ -10,10 +10,11 @@ mod options;
 mod policy_tree;
 mod process;
 mod result;
+mod revocation;
 mod status;
 mod store;
 
-pub use builder::validate_path;
+pub use builder::{validate_path, validate_path_with_revocation};
 pub use findings::{Finding, ResultCode, Severity};
 pub use options::{ANY_EXTENDED_KEY_USAGE, Budget, Profile, Purpose, ValidationOptions};
 pub use result::PathValidation;

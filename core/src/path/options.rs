@@ -7,6 +7,7 @@ use std::str::FromStr;
 use der::asn1::ObjectIdentifier;
 
 use crate::error::Error;
+use crate::revocation::RevocationMode;
 use crate::time::Timestamp;
 
 /// Extended key usage purposes (RFC 5280 4.2.1.12).
@@ -156,6 +157,11 @@ pub struct ValidationOptions {
     /// key under `min_rsa_bits`) in any certificate but the anchor makes the
     /// path invalid; when false it is only flagged `HasWeakSignature`.
     pub reject_weak_algorithms: bool,
+    /// Revocation checking (CLI.md `--revocation`): none (the default:
+    /// validation does no I/O unless asked), soft or hard.
+    pub revocation: RevocationMode,
+    /// Use only the CRLs and OCSP responses given; never fetch (`--offline`).
+    pub offline: bool,
     /// Work limits.
     pub budget: Budget,
 }
@@ -177,6 +183,8 @@ impl ValidationOptions {
             profile: Profile::Rfc5280,
             min_rsa_bits: 2048,
             reject_weak_algorithms: true,
+            revocation: RevocationMode::None,
+            offline: false,
             budget: Budget::default(),
         }
     }

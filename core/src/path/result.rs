@@ -5,6 +5,7 @@ use std::sync::Arc;
 use der::asn1::ObjectIdentifier;
 
 use crate::cert::Certificate;
+use crate::revocation::RevocationStatus;
 
 use super::findings::{Finding, Severity};
 use super::status::ChainStatusFlags;
@@ -26,6 +27,9 @@ pub struct PathValidation {
     /// RFC 5280 6.1.6 user-constrained policy set (anyPolicy 2.5.29.32.0
     /// when any policy is acceptable); empty when policy processing failed.
     pub user_constrained_policy_set: Vec<ObjectIdentifier>,
+    /// Revocation status of each certificate of `chain` (the anchor's is
+    /// `None`; all `None` when revocation was not checked).
+    pub revocation: Vec<Option<RevocationStatus>>,
 }
 
 impl PathValidation {
@@ -42,6 +46,7 @@ impl PathValidation {
             findings,
             rejected_paths: 0,
             user_constrained_policy_set: Vec::new(),
+            revocation: Vec::new(),
         }
     }
 
@@ -65,6 +70,11 @@ impl PathValidation {
         self.findings
             .iter()
             .fold(ChainStatusFlags::NO_ERROR, |acc, f| acc | f.code.flag())
+    }
+
+    /// The revocation status of the certificate at `index`, when checked.
+    pub fn revocation_of(&self, index: usize) -> Option<&RevocationStatus> {
+        self.revocation.get(index).and_then(Option::as_ref)
     }
 
     /// Errors only.

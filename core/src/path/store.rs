@@ -101,16 +101,24 @@ impl CertificatePool {
         self.certs.is_empty()
     }
 
+    /// Certificates whose subject matches `name` (RFC 5280 7.1 comparison).
+    pub(crate) fn with_subject<'a>(
+        &'a self,
+        name: &DistinguishedName,
+    ) -> impl Iterator<Item = &'a Arc<Certificate>> + 'a {
+        self.by_subject
+            .get(&NameKey::of(name))
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.certs[i])
+    }
+
     /// Certificates whose subject matches the issuer name of `child`.
     pub(crate) fn issuers_of<'a>(
         &'a self,
         child: &Certificate,
     ) -> impl Iterator<Item = &'a Arc<Certificate>> + 'a {
-        self.by_subject
-            .get(&NameKey::of(child.issuer()))
-            .into_iter()
-            .flatten()
-            .map(|&i| &self.certs[i])
+        self.with_subject(child.issuer())
     }
 }
 

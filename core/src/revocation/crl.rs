@@ -596,6 +596,12 @@ fn parse(der: &[u8]) -> Result<Crl> {
         );
     }
     crl.read_extensions(&t.extensions);
+    // RFC 5280 5.2.3: conforming CRL issuers MUST include cRLNumber in all
+    // (version 2) CRLs; without it complete and delta CRLs cannot be ordered.
+    if crl.version >= 2 && crl.crl_number.is_none() {
+        crl.unusable
+            .push("cRLNumber is missing from a version 2 CRL (RFC 5280 5.2.3)".into());
+    }
     crl.read_entries(t.revoked)?;
     Ok(crl)
 }
@@ -624,6 +630,10 @@ impl Crl {
             note_duplicates(&mut seen, ext.extn_id, &mut self.unusable, "the CRL");
             let value = ext.extn_value.as_bytes();
             match ext.extn_id {
+                // RFC 5280 5.2.3: cRLNumber is a non-critical extension.
+                oid::CRL_NUMBER if ext.critical => self
+                    .unusable
+                    .push("cRLNumber is marked critical (RFC 5280 5.2.3)".into()),
                 oid::CRL_NUMBER => match UintRef::from_der(value) {
                     Ok(n) => self.crl_number = Some(CrlNumber::from_magnitude(n.as_bytes())),
                     // Non-critical and only needed to pair complete and delta

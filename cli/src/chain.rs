@@ -6,8 +6,10 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use validate::path::{
-    CertificatePool, PathValidation, Profile, Purpose, TrustStore, ValidationOptions, validate_path,
+    CertificatePool, PathValidation, Profile, Purpose, TrustStore, ValidationOptions,
+    validate_path_with_revocation,
 };
+use validate::revocation::RevocationSources;
 use validate::{CertificateRecord, DefaultVerifier, KeyUsage, Timestamp};
 
 use crate::{exit, input};
@@ -23,6 +25,15 @@ pub struct ChainArgs {
     /// Untrusted intermediate certificates offered for path building.
     #[arg(long, num_args = 1..)]
     intermediates: Vec<PathBuf>,
+    /// CRL files (PEM or DER, one or many CRLs each).
+    #[arg(long, num_args = 1..)]
+    crls: Vec<PathBuf>,
+    /// Revocation checking: none, soft (default) or hard.
+    #[arg(long, value_enum, default_value_t = input::RevocationArg::Soft)]
+    revocation: input::RevocationArg,
+    /// Never fetch: use only the CRLs given.
+    #[arg(long)]
+    offline: bool,
     /// Validation time (RFC 3339); default now.
     #[arg(long)]
     at: Option<String>,
@@ -85,13 +96,14 @@ pub fn format_or_default(format: Option<Format>) -> Format {
 
 pub fn run(args: ChainArgs) -> ExitCode {
     match prepare(&args) {
-        Ok((leaf, intermediates, anchors, options)) => {
-            let result = validate_path(
+        Ok((leaf, intermediates, anchors, options, sources)) => {
+            let result = validate_path_with_revocation(
                 &leaf,
                 &intermediates,
                 &anchors,
                 &options,
                 &DefaultVerifier::default(),
+                &sources,
             );
             if let Err(e) = print(&result, format_or_default(args.format)) {
                 eprintln!("error: writing output: {e}");
@@ -115,6 +127,7 @@ type Prepared = (
     CertificatePool,
     TrustStore,
     ValidationOptions,
+    RevocationSources,
 );
 
 fn prepare(args: &ChainArgs) -> Result<Prepared, String> {
@@ -160,7 +173,10 @@ fn prepare(args: &ChainArgs) -> Result<Prepared, String> {
         ProfileArg::Webpki => Profile::WebPki,
     };
     options.reject_weak_algorithms = !args.allow_weak;
-    Ok((leaf, intermediates, anchors, options))
+    options.revocation = args.revocation.into();
+    options.offline = args.offline;
+    let sources = input::revocation_sources(&args.crls, args.offline)?;
+    Ok((leaf, intermediates, anchors, options, sources))
 }
 
 fn key_usage_bit(name: &str) -> Option<u16> {

@@ -42,3 +42,47 @@ pub fn all_certificates(paths: &[std::path::PathBuf]) -> Result<Vec<Certificate>
     }
     Ok(out)
 }
+
+/// Revocation data and retrieval for the CLI: the CRLs of `--crls`, and
+/// the HTTP fetcher unless `offline`.
+pub fn revocation_sources(
+    crl_files: &[std::path::PathBuf],
+    offline: bool,
+) -> Result<validate::revocation::RevocationSources, String> {
+    let mut sources = validate::revocation::RevocationSources::new();
+    for path in crl_files {
+        let bytes = read_file(path)?;
+        let crls = validate::revocation::read_crls(&bytes)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        for crl in crls {
+            sources.add_crl(std::sync::Arc::new(crl));
+        }
+    }
+    if !offline {
+        sources = sources.with_fetcher(std::sync::Arc::new(
+            validate::revocation::HttpFetcher::default(),
+        ));
+    }
+    Ok(sources)
+}
+
+/// `--revocation none|soft|hard`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum RevocationArg {
+    /// No revocation check.
+    None,
+    /// Check what can be checked; unknown status is a warning.
+    Soft,
+    /// Every certificate must have a determined, good status.
+    Hard,
+}
+
+impl From<RevocationArg> for validate::revocation::RevocationMode {
+    fn from(arg: RevocationArg) -> Self {
+        match arg {
+            RevocationArg::None => validate::revocation::RevocationMode::None,
+            RevocationArg::Soft => validate::revocation::RevocationMode::Soft,
+            RevocationArg::Hard => validate::revocation::RevocationMode::Hard,
+        }
+    }
+}

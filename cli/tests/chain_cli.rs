@@ -44,6 +44,8 @@ fn valid_code_signing_chain() {
         "code-signing",
         "--at",
         "2030-01-01T00:00:00Z",
+        "--revocation",
+        "none",
     ]);
     assert_eq!(
         out.status.code(),
@@ -98,7 +100,7 @@ fn invalid_chain_says_why() {
         "{details:?}"
     );
     // Without the intermediate the path cannot reach the anchor.
-    let out = chain(&["--at", "2030-01-01T00:00:00Z"]);
+    let out = chain(&["--at", "2030-01-01T00:00:00Z", "--revocation", "none"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         json(&out)["status_flags"],
@@ -112,4 +114,107 @@ fn bad_time_is_bad_input() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--at") && err.contains("yesterday"), "{err}");
+}
+
+/// A CRL made by `openssl ca -gencrl` with the example intermediate's key.
+fn make_crl(dir: &Path, revoked_serial: Option<&str>) -> String {
+    std::fs::create_dir_all(dir).unwrap();
+    let index = match revoked_serial {
+        Some(serial) => format!("R\t361121063711Z\t260101000000Z\t{serial}\tunknown\t/CN=x\n"),
+        None => String::new(),
+    };
+    std::fs::write(dir.join("index.txt"), index).unwrap();
+    std::fs::write(dir.join("crlnumber"), "01\n").unwrap();
+    std::fs::write(
+        dir.join("ca.cnf"),
+        format!(
+            "[ca]\ndefault_ca = d\n[d]\ndatabase = {}\ncrlnumber = {}\ndefault_md = sha256\n",
+            dir.join("index.txt").display(),
+            dir.join("crlnumber").display()
+        ),
+    )
+    .unwrap();
+    let crl = dir.join("crl.pem");
+    let status = Command::new("openssl")
+        .args(["ca", "-gencrl", "-batch", "-crldays", "3650"])
+        .arg("-config")
+        .arg(dir.join("ca.cnf"))
+        .arg("-keyfile")
+        .arg(example("intermediate.key"))
+        .arg("-cert")
+        .arg(example("intermediate.pem"))
+        .arg("-out")
+        .arg(&crl)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    crl.to_string_lossy().into_owned()
+}
+
+#[test]
+fn revocation_from_given_crls() {
+    let dir = std::env::temp_dir().join(format!("validate-chain-crl-{}", std::process::id()));
+    let intermediate = example("intermediate.pem");
+    let revoked = make_crl(&dir.join("revoked"), Some("C0FFEE0123456789"));
+    let clean = make_crl(&dir.join("clean"), None);
+    let at = "2030-01-01T00:00:00Z";
+    // The leaf is on the CRL: invalid, whatever the mode.
+    let out = chain(&[
+        "--intermediates",
+        &intermediate,
+        "--crls",
+        &revoked,
+        "--offline",
+        "--at",
+        at,
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let doc = json(&out);
+    assert!(
+        doc["status_flags"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("Revoked")),
+        "{doc}"
+    );
+    // Not on the CRL: good for the leaf; the intermediate has no CRL of the root,
+    // so hard mode rejects and soft mode only warns.
+    let out = chain(&[
+        "--intermediates",
+        &intermediate,
+        "--crls",
+        &clean,
+        "--offline",
+        "--at",
+        at,
+        "--revocation",
+        "hard",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let doc = json(&out);
+    let results = doc["results"].as_array().unwrap();
+    assert!(
+        results
+            .iter()
+            .all(|r| r["certificate"] == 1 && r["code"] == 30125),
+        "{results:?}"
+    );
+    let out = chain(&[
+        "--intermediates",
+        &intermediate,
+        "--crls",
+        &clean,
+        "--offline",
+        "--at",
+        at,
+        "--revocation",
+        "soft",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json(&out)["results"][0]["severity"], "Warning");
 }

@@ -174,7 +174,9 @@ impl CertificateRecord {
     /// Fills the code-signing status columns from a code-signing validation
     /// of this certificate as end entity, made at `at`: `Good` for a valid
     /// path, otherwise `Invalid` (`Revoked` when the finding is a revocation),
-    /// with the chain's flags.
+    /// with the chain's flags, and the revocation columns when revocation
+    /// was checked (CodeSigningStatusUpdateTime: the thisUpdate of the CRL or
+    /// OCSP response that decided; CodeSigningRevocationTime: the revocation time).
     pub fn set_code_signing_status(&mut self, path: &PathValidation, at: Timestamp) {
         let flags = path.chain_flags();
         self.code_signing_commit_timestamp = Some(at);
@@ -186,5 +188,10 @@ impl CertificateRecord {
             EndCertificateStatus::Invalid
         });
         self.code_signing_status_flags = Some(flags);
+        // The CA's word on the end certificate, when revocation was checked.
+        if let Some(status) = path.revocation_of(0) {
+            self.code_signing_status_update_time = status.update_time();
+            self.code_signing_revocation_time = status.revocation_time();
+        }
     }
 }

@@ -17,6 +17,7 @@
 #![deny(missing_docs)]
 
 pub mod cert;
+pub mod cms;
 pub mod crypto;
 mod error;
 pub mod path;

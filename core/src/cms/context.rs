@@ -63,7 +63,7 @@ static EMPTY_POOL: std::sync::OnceLock<CertificatePool> = std::sync::OnceLock::n
 /// let mut options = ValidationOptions::at("2027-01-01T00:00:00Z".parse().unwrap());
 /// options.purposes.push(Purpose::CodeSigning);
 /// let ctx = VerifyContext::new(&anchors, options);
-/// assert!(ctx.strict_tsa_eku && ctx.timestamp_proves_time);
+/// assert!(!ctx.strict_tsa_eku && ctx.timestamp_proves_time);
 /// ```
 #[derive(Clone)]
 pub struct VerifyContext<'a> {
@@ -80,8 +80,11 @@ pub struct VerifyContext<'a> {
     /// Work limits.
     pub limits: Limits,
     /// RFC 3161 2.3: the TSA certificate's extendedKeyUsage MUST be critical
-    /// and hold only id-kp-timeStamping. True (the default, as OpenSSL's
-    /// `ts -verify`) makes a breach an error; false a warning.
+    /// and hold only id-kp-timeStamping. False (the default) makes a breach
+    /// a warning: Microsoft's Time-Stamp Service certificates carry a
+    /// non-critical EKU and .NET, NuGet and signify accept them. True makes
+    /// it an error, as OpenSSL's `ts -verify` does. A missing
+    /// id-kp-timeStamping is an error either way.
     pub strict_tsa_eku: bool,
     /// When true (the default), a valid timestamp proves the signature
     /// existed at its genTime, and the signer path is validated at genTime
@@ -105,8 +108,9 @@ impl std::fmt::Debug for VerifyContext<'_> {
 
 impl<'a> VerifyContext<'a> {
     /// Verification against `trust_store` with `options`, no extra
-    /// certificates, the default backend, default limits, strict TSA EKU
-    /// and timestamps used as proof of existence.
+    /// certificates, the default backend, default limits, lenient TSA EKU
+    /// criticality (see [`Self::strict_tsa_eku`]) and timestamps used as
+    /// proof of existence.
     pub fn new(trust_store: &'a TrustStore, options: ValidationOptions) -> Self {
         VerifyContext {
             trust_store,
@@ -114,7 +118,7 @@ impl<'a> VerifyContext<'a> {
             options,
             verifier: &DEFAULT_VERIFIER,
             limits: Limits::default(),
-            strict_tsa_eku: true,
+            strict_tsa_eku: false,
             timestamp_proves_time: true,
         }
     }

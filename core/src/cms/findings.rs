@@ -54,8 +54,8 @@ cms_codes! {
         "The content-type signed attribute differs from eContentType (RFC 5652 11.1).";
     ContentTypeMissing = 30208, Error,
         "Signed attributes of a signer are present without a content-type attribute (RFC 5652 5.3, 11.1).";
-    ContentTypeInCountersignature = 30209, Error,
-        "A countersignature carries a content-type signed attribute, which RFC 5652 11.1 forbids.";
+    ContentTypeInCountersignature = 30209, Warning,
+        "A countersignature carries a content-type signed attribute, which RFC 5652 11.1 forbids; NuGet repository countersignatures do, so it is a warning.";
     AttributeMalformed = 30210, Error,
         "A signed attribute is malformed, has other than one value, or appears twice (RFC 5652 5.3, 11).";
     ContentMissing = 30211, Error,
@@ -84,8 +84,8 @@ cms_codes! {
         "The timestamp's messageImprint is not the hash of the signer's signature value (RFC 3161 2.4.2, RFC 5126 6.1.1).";
     TimestampEkuMissing = 30223, Error,
         "The TSA certificate lacks the id-kp-timeStamping extended key usage (RFC 3161 2.3).";
-    TimestampEkuNotStrict = 30224, Error,
-        "The TSA certificate's extendedKeyUsage is not critical or holds other purposes than id-kp-timeStamping (RFC 3161 2.3 MUST); a warning when the caller relaxes it.";
+    TimestampEkuNotStrict = 30224, Warning,
+        "The TSA certificate's extendedKeyUsage is not critical or holds other purposes than id-kp-timeStamping (RFC 3161 2.3 MUST); an error when the caller asks for strict TSA EKU checks.";
     TimestampPathInvalid = 30225, Error,
         "The TSA certificate's path does not validate at the timestamp's genTime with purpose timeStamping.";
     TimestampNotUsed = 30226, Warning,

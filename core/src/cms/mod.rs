@@ -29,4 +29,5 @@ pub use pkcs1::{RawSignatureResult, verify_pkcs1};
 pub use result::{
     SignatureStatus, SignedDataResult, SignerIdentifier, SignerResult, TimestampResult, TstInfo,
 };
+pub use timestamp::verify_timestamp_token;
 pub use verify::verify_signed_data;

@@ -153,8 +153,8 @@ impl SignerResult {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct TstInfo {
-    /// The TSA policy.
-    pub policy: ObjectIdentifier,
+    /// The TSA policy, dotted (arcs of any size: test TSAs use 2.25.<UUID>).
+    pub policy: String,
     /// messageImprint.hashAlgorithm.
     pub hash_algorithm: ObjectIdentifier,
     /// messageImprint.hashedMessage.

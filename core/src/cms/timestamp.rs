@@ -36,6 +36,30 @@ fn failed(findings: Vec<CmsFinding>) -> TimestampResult {
     }
 }
 
+/// Verifies an RFC 3161 TimeStampToken (DER, BER or PEM ContentInfo) over
+/// `stamped`, the data whose hash the token's messageImprint holds (for a
+/// signature timestamp: the signature value). The TSA path is validated
+/// at genTime with purpose timeStamping, with the context's trust store,
+/// intermediates, limits and EKU strictness.
+///
+/// `Err` only when `token` is not a decodable ContentInfo; everything else
+/// (wrong content type, bad signature, imprint mismatch, untrusted TSA) is
+/// a finding in the result.
+pub fn verify_timestamp_token(
+    token: &[u8],
+    stamped: &[u8],
+    ctx: &VerifyContext<'_>,
+) -> crate::error::Result<TimestampResult> {
+    use crate::error::Error;
+    let der = super::input::decode_input(token)?;
+    let der = super::ber::normalise(&der).map_err(|e| Error::der("TimeStampToken", e))?;
+    asn1::content_info(&der).map_err(|detail| Error::Der {
+        what: "TimeStampToken",
+        detail,
+    })?;
+    Ok(verify_timestamp(&der, stamped, ctx, 0))
+}
+
 /// Verifies the TimeStampToken `token` (a DER ContentInfo) over `stamped`
 /// (the signature value it should cover).
 pub(crate) fn verify_timestamp(
@@ -220,11 +244,41 @@ fn check_tsa_eku(cert: &Certificate, strict: bool, findings: &mut Vec<CmsFinding
                 problems.join(" and ")
             ),
         );
-        if !strict {
-            f.severity = Severity::Warning;
+        if strict {
+            f.severity = Severity::Error;
         }
         findings.push(f);
     }
+}
+
+/// An OBJECT IDENTIFIER's contents as dotted text, with arcs up to 128 bits
+/// (`const-oid` stops at 32-bit arcs).
+fn dotted(bytes: &[u8]) -> TlvResult<String> {
+    let mut arcs: Vec<u128> = Vec::new();
+    let mut v: u128 = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        if v > (u128::MAX >> 7) {
+            return Err("policy: OID arc too large".into());
+        }
+        v = (v << 7) | u128::from(b & 0x7f);
+        if b & 0x80 == 0 {
+            arcs.push(v);
+            v = 0;
+        } else if i + 1 == bytes.len() {
+            return Err("policy: truncated OID".into());
+        }
+    }
+    let first = *arcs.first().ok_or("policy: empty OID")?;
+    let (a, b) = match first {
+        0..=39 => (0, first),
+        40..=79 => (1, first - 40),
+        _ => (2, first - 80),
+    };
+    let mut out = format!("{a}.{b}");
+    for arc in &arcs[1..] {
+        out.push_str(&format!(".{arc}"));
+    }
+    Ok(out)
 }
 
 /// ```text
@@ -242,7 +296,7 @@ pub(crate) fn tst_info(der: &[u8]) -> TlvResult<TstInfo> {
     if version != 1 {
         return Err(format!("version {version}, expected 1"));
     }
-    let policy = r.expect(tag::OID, "policy")?.oid("policy")?;
+    let policy = dotted(r.expect(tag::OID, "policy")?.value)?;
     let imprint = r.expect(tag::SEQUENCE, "messageImprint")?;
     let mut ir = imprint.reader();
     let alg = ir.expect(tag::SEQUENCE, "hashAlgorithm")?;

@@ -805,32 +805,43 @@ fn check_signature(
     signature: &[u8],
     findings: &mut Vec<CmsFinding>,
 ) -> SignatureStatus {
-    // RFC 3279 2.3.2: a DSA key without parameters inherits its issuer's.
-    let issuer_params: Option<AnyRef<'_>>;
-    let issuer = if key.needs_inherited_dsa_parameters() {
-        env.pool
-            .certificates()
-            .iter()
-            .chain(ctx.trust_store.certificates())
-            .find(|c| c.subject().der() == cert.issuer().der())
-            .cloned()
-    } else {
-        None
-    };
-    let key = match &issuer {
-        Some(i) => {
-            issuer_params = i
-                .public_key()
-                .spki()
-                .algorithm
-                .parameters
-                .as_ref()
-                .map(Into::into);
-            match issuer_params {
-                Some(p) => key.clone().with_inherited_dsa_parameters(p),
-                None => key.clone(),
+    // RFC 3279 2.3.2: a DSA key without parameters inherits them from the
+    // nearest issuer above it that has some (walked by name, bounded).
+    let mut holder: Option<Arc<Certificate>> = None;
+    if key.needs_inherited_dsa_parameters() {
+        let mut current_issuer = cert.issuer().der().to_vec();
+        for _ in 0..ctx.options.budget.depth {
+            let Some(issuer) = env
+                .pool
+                .certificates()
+                .iter()
+                .chain(ctx.trust_store.certificates())
+                .find(|c| c.subject().der() == current_issuer.as_slice())
+                .cloned()
+            else {
+                break;
+            };
+            if SignerKey::from(issuer.public_key().spki()).needs_inherited_dsa_parameters() {
+                if issuer.is_self_issued() {
+                    break;
+                }
+                current_issuer = issuer.issuer().der().to_vec();
+                continue;
             }
+            holder = Some(issuer);
+            break;
         }
+    }
+    let params: Option<AnyRef<'_>> = holder.as_ref().and_then(|h| {
+        h.public_key()
+            .spki()
+            .algorithm
+            .parameters
+            .as_ref()
+            .map(Into::into)
+    });
+    let key = match params {
+        Some(p) => key.clone().with_inherited_dsa_parameters(p),
         None => key.clone(),
     };
     match ctx.verifier.verify_signature(alg, &key, message, signature) {

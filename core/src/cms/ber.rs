@@ -541,4 +541,82 @@ mod tests {
         }
         assert_eq!(norm(&deep).unwrap_err().reason, "nesting too deep");
     }
+
+    /// A value tree, encoded as DER and as BER with random choices.
+    #[derive(Debug, Clone)]
+    enum Tree {
+        Octets(Vec<u8>),
+        Seq(Vec<Tree>),
+    }
+
+    fn tree() -> impl proptest::strategy::Strategy<Value = Tree> {
+        use proptest::prelude::*;
+        let leaf = proptest::collection::vec(any::<u8>(), 0..300).prop_map(Tree::Octets);
+        leaf.prop_recursive(4, 40, 6, |inner| {
+            proptest::collection::vec(inner, 0..6).prop_map(Tree::Seq)
+        })
+    }
+
+    fn der(t: &Tree) -> Vec<u8> {
+        match t {
+            Tree::Octets(v) => super::super::tlv::encode(0x04, v),
+            Tree::Seq(c) => {
+                super::super::tlv::encode(0x30, &c.iter().flat_map(der).collect::<Vec<_>>())
+            }
+        }
+    }
+
+    /// BER: `choice` bits pick indefinite lengths, chunked strings and
+    /// non-minimal long lengths.
+    fn ber(t: &Tree, choice: &mut impl Iterator<Item = u8>) -> Vec<u8> {
+        let c = choice.next().unwrap_or(0);
+        let with_len = |tag: u8, content: Vec<u8>, c: u8| -> Vec<u8> {
+            if c & 1 != 0 {
+                let mut out = vec![tag | 0x20, 0x80];
+                out.extend(content);
+                out.extend([0, 0]);
+                out
+            } else if c & 2 != 0 {
+                let mut out = vec![tag, 0x84];
+                out.extend((content.len() as u32).to_be_bytes());
+                out.extend(content);
+                out
+            } else {
+                super::super::tlv::encode(tag, &content)
+            }
+        };
+        match t {
+            Tree::Octets(v) if c & 1 != 0 && !v.is_empty() => {
+                // Constructed OCTET STRING with chunks of `c` bytes.
+                let size = usize::from(c >> 2).max(1);
+                let chunks: Vec<u8> = v
+                    .chunks(size)
+                    .flat_map(|ch| ber(&Tree::Octets(ch.to_vec()), &mut std::iter::empty()))
+                    .collect();
+                with_len(0x04, chunks, c)
+            }
+            Tree::Octets(v) => with_len(0x04, v.clone(), c & !1),
+            Tree::Seq(children) => {
+                let content = children.iter().flat_map(|k| ber(k, choice)).collect();
+                with_len(0x30, content, c)
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ber_normalises_to_der(t in tree(), choices in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64)) {
+            let der_bytes = der(&t);
+            let mut it = choices.into_iter();
+            let ber_bytes = ber(&t, &mut it);
+            proptest::prop_assert_eq!(norm(&ber_bytes).unwrap(), der_bytes.clone());
+            // DER input comes back borrowed and unchanged.
+            proptest::prop_assert!(matches!(normalise(&der_bytes), Ok(Cow::Borrowed(_))));
+        }
+
+        #[test]
+        fn never_panics(input in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512)) {
+            let _ = normalise(&input);
+        }
+    }
 }

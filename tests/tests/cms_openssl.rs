@@ -848,3 +848,126 @@ fn example_signatures_verify() {
         );
     }
 }
+
+/// Reads in small odd-sized pieces, as a socket would.
+struct Trickle<R>(R);
+
+impl<R: std::io::Read> std::io::Read for Trickle<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = buf.len().min(4093);
+        self.0.read(&mut buf[..n])
+    }
+}
+
+#[test]
+fn large_detached_content_is_streamed() {
+    let env = Env::new("large");
+    // 24 MiB of content, signed by OpenSSL with and without signed attributes.
+    let big = env.p("big.bin");
+    let chunk: Vec<u8> = (0..1024 * 1024).map(|i| (i * 7 % 251) as u8).collect();
+    std::fs::write(&big, chunk.repeat(24)).unwrap();
+    let root =
+        validate::read_certificates_strict(&std::fs::read(env.c("root.pem")).unwrap()).unwrap();
+    let anchors = TrustStore::from_certificates(root);
+    let mut ctx = VerifyContext::new(
+        &anchors,
+        ValidationOptions::at(Timestamp::from_unix_seconds(AT)),
+    );
+    ctx.limits.max_buffered_content = 1024 * 1024;
+    for noattr in [false, true] {
+        let out = env.p("big.p7s");
+        let mut args = vec![
+            "cms", "-sign", "-binary", "-in", &big, "-outform", "DER", "-out", &out, "-md",
+            "sha512",
+        ];
+        let (signer, key, inter) = (
+            env.c("leaf-ec.pem"),
+            env.c("leaf-ec.key"),
+            env.c("intermediate.pem"),
+        );
+        args.extend(["-signer", &signer, "-inkey", &key, "-certfile", &inter]);
+        if noattr {
+            args.push("-noattr");
+        }
+        openssl(&args).unwrap();
+        let p7s = std::fs::read(&out).unwrap();
+        let mut reader = Trickle(std::fs::File::open(&big).unwrap());
+        let r = verify_signed_data(&p7s, Some(&mut reader), &ctx).unwrap();
+        assert_eq!(r.content_length, 24 * 1024 * 1024);
+        assert!(openssl_verdict(&env, "big.p7s", "DER", Some(&big), AT, &[]));
+        if noattr {
+            // The signature covers the content itself: over the buffering
+            // limit it cannot be checked (a configurable limit; OpenSSL
+            // buffers everything).
+            assert!(!r.valid);
+            assert!(
+                r.signers[0]
+                    .findings
+                    .iter()
+                    .any(|f| f.code == CmsCode::ContentTooLarge)
+            );
+            let roomy = VerifyContext {
+                limits: Default::default(),
+                ..ctx.clone()
+            };
+            let mut reader = Trickle(std::fs::File::open(&big).unwrap());
+            assert!(
+                verify_signed_data(&p7s, Some(&mut reader), &roomy)
+                    .unwrap()
+                    .valid
+            );
+        } else {
+            assert!(r.valid, "{:#?}", r.signers[0].findings);
+        }
+    }
+    // The content missing: the signature over the attributes still
+    // verifies, the digest cannot be checked.
+    let mut args = env.rsa_signer();
+    args.extend(env.certfile());
+    let data = env.sign("m.p7", &strs(&args));
+    let r = ours_at(&data, None, AT, &[]);
+    assert!(!r.valid && r.signers[0].signature.is_valid());
+    assert!(
+        r.signers[0]
+            .findings
+            .iter()
+            .any(|f| f.code == CmsCode::ContentMissing)
+    );
+}
+
+#[test]
+fn certificates_and_crls_of_a_bundle_without_signers() {
+    // `openssl crl2pkcs7`: a SignedData with certificates and a CRL and no
+    // SignerInfo. Not an error: a NoSigners finding, and both are exposed.
+    let env = Env::new("bundle");
+    let crl = repo_root().join("tests/conformance/pkits/data/crls/TrustAnchorRootCRL.crl");
+    let crl_pem = env.p("crl.pem");
+    openssl(&[
+        "crl",
+        "-inform",
+        "DER",
+        "-in",
+        crl.to_str().unwrap(),
+        "-out",
+        &crl_pem,
+    ])
+    .unwrap();
+    let out = env.p("bundle.p7b");
+    openssl(&[
+        "crl2pkcs7",
+        "-in",
+        &crl_pem,
+        "-certfile",
+        &env.c("chain.pem"),
+        "-outform",
+        "DER",
+        "-out",
+        &out,
+    ])
+    .unwrap();
+    let r = ours_at(&std::fs::read(&out).unwrap(), None, AT, &[]);
+    assert!(!r.valid && r.signers.is_empty());
+    assert!(r.findings.iter().any(|f| f.code == CmsCode::NoSigners));
+    assert_eq!(r.certificates.len(), 3);
+    assert_eq!(r.crls, vec![std::fs::read(&crl).unwrap()]);
+}

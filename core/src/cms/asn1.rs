@@ -49,6 +49,8 @@ pub(crate) struct SignedData<'a> {
     pub econtent: Option<&'a [u8]>,
     /// The raw CertificateChoices entries.
     pub certificates: Vec<Tlv<'a>>,
+    /// The raw RevocationInfoChoices entries.
+    pub crls: Vec<Tlv<'a>>,
     pub signer_infos: Vec<Tlv<'a>>,
 }
 
@@ -126,7 +128,10 @@ fn signed_data(sd: Tlv<'_>) -> TlvResult<SignedData<'_>> {
         Some(set) => set.reader().all("SignedData.certificates")?,
         None => Vec::new(),
     };
-    r.optional(tag::CTX1, "SignedData.crls")?;
+    let crls = match r.optional(tag::CTX1, "SignedData.crls")? {
+        Some(set) => set.reader().all("SignedData.crls")?,
+        None => Vec::new(),
+    };
     let signer_infos = r
         .expect(tag::SET, "SignedData.signerInfos")?
         .reader()
@@ -137,6 +142,7 @@ fn signed_data(sd: Tlv<'_>) -> TlvResult<SignedData<'_>> {
         econtent_type,
         econtent,
         certificates,
+        crls,
         signer_infos,
     })
 }

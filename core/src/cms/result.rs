@@ -23,6 +23,10 @@ pub struct SignedDataResult {
     pub content_length: u64,
     /// The X.509 certificates the message carries, in message order.
     pub certificates: Vec<Arc<Certificate>>,
+    /// The DER CertificateLists (CRLs) the message carries
+    /// (RevocationInfoChoices of the CertificateList form), for revocation
+    /// checking by the caller; other revocation formats are skipped.
+    pub crls: Vec<Vec<u8>>,
     /// One entry per SignerInfo, in message order.
     pub signers: Vec<SignerResult>,
     /// Problems of the message as a whole (no signers, limits, unreadable

@@ -110,6 +110,13 @@ pub fn verify_signed_data(
         detached: sd.econtent.is_none(),
         content_length: content.length,
         certificates,
+        crls: sd
+            .crls
+            .iter()
+            .filter(|c| c.tag == super::tlv::tag::SEQUENCE)
+            .take(ctx.limits.max_certificates)
+            .map(|c| c.raw.to_vec())
+            .collect(),
         signers,
         findings,
         valid,

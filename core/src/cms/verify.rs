@@ -77,7 +77,8 @@ pub fn verify_signed_data(
         .collect();
     let needs_bytes = signer_infos.iter().any(|si| si.signed_attrs.is_none());
     let content = match (sd.econtent, detached) {
-        (Some(bytes), _) => Content::attached(bytes),
+        // Hashed once per distinct digest algorithm, where it lies.
+        (Some(bytes), _) => Content::attached(bytes).with_digests(&digests),
         (None, Some(reader)) => Content::stream(
             reader,
             &digests,
@@ -169,6 +170,18 @@ impl<'a> Content<'a> {
             missing: false,
             too_large: false,
         }
+    }
+
+    /// Computes the digests of attached content once, for every signer.
+    fn with_digests(mut self, algorithms: &[DigestAlgorithm]) -> Self {
+        if let Some(bytes) = &self.bytes {
+            for a in algorithms {
+                if !self.digests.iter().any(|(d, _)| d == a) {
+                    self.digests.push((*a, a.digest(bytes)));
+                }
+            }
+        }
+        self
     }
 
     fn missing() -> Self {

@@ -7,8 +7,9 @@
 #                                  is critical and only id-kp-timeStamping (RFC 3161 2.3)
 #   chain/leaf-ec.pem, leaf-ec.key a P-256 code-signing end entity from the same CA
 #   signatures/content.txt         the signed text
-#   signatures/detached.p7s        CMS detached, RSA leaf, SHA-256, signed attributes (DER)
-#   signatures/attached.p7m        CMS attached (-nodetach), RSA leaf, SHA-256 (DER)
+#   signatures/detached.p7s        CAdES-BES detached (-cades: ESS signing-certificate-v2),
+#                                  RSA leaf, SHA-256 (DER)
+#   signatures/attached.p7m        CAdES-BES attached (-nodetach -cades), RSA leaf, SHA-256 (DER)
 #   signatures/attached-ec.pem     CMS attached, P-256 leaf, SHA-384 (PEM "CMS")
 #   signatures/smime-stream.p7s    `openssl smime -nodetach -stream`: attached, BER with
 #                                  indefinite lengths and a constructed OCTET STRING
@@ -48,9 +49,9 @@ fi
 cd signatures
 printf 'Example content signed with the example chain.\n' > content.txt
 openssl cms -sign -binary -in content.txt -signer ../chain/leaf.pem -inkey ../chain/leaf.key \
-  -certfile ../chain/intermediate.pem -md sha256 -outform DER -out detached.p7s
+  -certfile ../chain/intermediate.pem -md sha256 -cades -outform DER -out detached.p7s
 openssl cms -sign -binary -nodetach -in content.txt -signer ../chain/leaf.pem -inkey ../chain/leaf.key \
-  -certfile ../chain/intermediate.pem -md sha256 -outform DER -out attached.p7m
+  -certfile ../chain/intermediate.pem -md sha256 -cades -outform DER -out attached.p7m
 openssl cms -sign -binary -nodetach -in content.txt -signer ../chain/leaf-ec.pem -inkey ../chain/leaf-ec.key \
   -certfile ../chain/intermediate.pem -md sha384 -outform PEM -out attached-ec.pem
 openssl smime -sign -binary -nodetach -stream -in content.txt -signer ../chain/leaf.pem -inkey ../chain/leaf.key \

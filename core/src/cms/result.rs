@@ -52,6 +52,21 @@ pub enum SignerIdentifier {
     SubjectKeyIdentifier(Vec<u8>),
 }
 
+/// `issuer <RFC 4514 name>, serial <hex>` or `subjectKeyIdentifier <hex>`.
+impl std::fmt::Display for SignerIdentifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SignerIdentifier::IssuerAndSerialNumber { issuer, serial } => {
+                write!(f, "issuer {issuer}, serial {}", serial.to_hex())
+            }
+            SignerIdentifier::SubjectKeyIdentifier(id) => {
+                f.write_str("subjectKeyIdentifier ")?;
+                id.iter().try_for_each(|b| write!(f, "{b:02X}"))
+            }
+        }
+    }
+}
+
 /// Whether the signature value verifies.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

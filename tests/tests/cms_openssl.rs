@@ -14,7 +14,10 @@
 use std::path::{Path, PathBuf};
 
 use validate::Timestamp;
-use validate::cms::{CmsCode, EssBinding, SignedDataResult, VerifyContext, verify_signed_data};
+use validate::cms::{
+    CmsCode, EssBinding, SignedDataResult, VerifyContext, verify_signed_data,
+    verify_timestamp_token,
+};
 use validate::path::{CertificatePool, TrustStore, ValidationOptions};
 use validate_tests::der_tree::add_unsigned_attribute;
 use validate_tests::{openssl, repo_root};
@@ -970,4 +973,150 @@ fn certificates_and_crls_of_a_bundle_without_signers() {
     assert!(r.findings.iter().any(|f| f.code == CmsCode::NoSigners));
     assert_eq!(r.certificates.len(), 3);
     assert_eq!(r.crls, vec![std::fs::read(&crl).unwrap()]);
+}
+
+#[test]
+fn tsa_certificate_eku_rules() {
+    // Tokens over the same TSTInfo signed by other certificates with
+    // `openssl cms -sign -econtent_type id-ct-TSTInfo` (openssl ts -reply
+    // refuses such signers): the code-signing leaf (no timeStamping EKU)
+    // and a TSA whose timeStamping EKU is not critical.
+    let env = Env::new("tsaeku");
+    let mut args = env.rsa_signer();
+    args.extend(env.certfile());
+    let data = env.sign("t.p7", &strs(&args));
+    let content = env.content();
+    let value = ours_at(&data, Some(Path::new(&content)), AT, &[]).signers[0]
+        .signature_value
+        .clone();
+    let token = timestamp_token(&env, &value, "sig");
+    let tree = validate_tests::der_tree::Node::parse(&token);
+    let tst_info = &tree.children[1].children[0].children[2].children[1].children[0].value;
+    std::fs::write(env.p("tst.der"), tst_info).unwrap();
+    std::fs::write(env.p("value.bin"), &value).unwrap();
+    std::fs::write(
+        env.p("ext.cnf"),
+        "[soft]\nbasicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=timeStamping\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n",
+    )
+    .unwrap();
+    let csr = env.p("soft.csr");
+    let soft = env.p("soft.pem");
+    openssl(&[
+        "req",
+        "-new",
+        "-key",
+        &env.c("tsa.key"),
+        "-subj",
+        "/CN=Soft EKU TSA",
+        "-out",
+        &csr,
+    ])
+    .unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        &csr,
+        "-CA",
+        &env.c("intermediate.pem"),
+        "-CAkey",
+        &env.c("intermediate.key"),
+        "-set_serial",
+        "0x5050",
+        "-days",
+        "3650",
+        "-extfile",
+        &env.p("ext.cnf"),
+        "-extensions",
+        "soft",
+        "-out",
+        &soft,
+    ])
+    .unwrap();
+    let root =
+        validate::read_certificates_strict(&std::fs::read(env.c("root.pem")).unwrap()).unwrap();
+    let anchors = TrustStore::from_certificates(root);
+    let ctx = VerifyContext::new(
+        &anchors,
+        ValidationOptions::at(Timestamp::from_unix_seconds(AT)),
+    );
+    let strict = VerifyContext {
+        strict_tsa_eku: true,
+        ..ctx.clone()
+    };
+    for (label, cert, key) in [
+        ("code-signing leaf", env.c("leaf.pem"), env.c("leaf.key")),
+        ("non-critical EKU", soft.clone(), env.c("tsa.key")),
+    ] {
+        let out = env.p("token.der");
+        openssl(&[
+            "cms",
+            "-sign",
+            "-binary",
+            "-nodetach",
+            "-cades",
+            "-econtent_type",
+            "1.2.840.113549.1.9.16.1.4",
+            "-in",
+            &env.p("tst.der"),
+            "-signer",
+            &cert,
+            "-inkey",
+            &key,
+            "-certfile",
+            &env.c("intermediate.pem"),
+            "-outform",
+            "DER",
+            "-out",
+            &out,
+        ])
+        .unwrap();
+        let token = std::fs::read(&out).unwrap();
+        let lenient = verify_timestamp_token(&token, &value, &ctx).unwrap();
+        let strict = verify_timestamp_token(&token, &value, &strict).unwrap();
+        assert!(lenient.imprint_matches && strict.imprint_matches, "{label}");
+        // openssl ts -verify is strict about the TSA EKU (critical, only timeStamping).
+        let theirs = openssl(&[
+            "ts",
+            "-verify",
+            "-token_in",
+            "-in",
+            &out,
+            "-data",
+            &env.p("value.bin"),
+            "-CAfile",
+            &env.c("root.pem"),
+            "-untrusted",
+            &env.c("intermediate.pem"),
+        ])
+        .is_ok();
+        assert!(!theirs, "{label}: openssl ts -verify rejects");
+        assert_eq!(
+            strict.valid, theirs,
+            "{label}: strict agrees with openssl ts"
+        );
+        let codes: Vec<CmsCode> = strict.findings.iter().map(|f| f.code).collect();
+        if label == "code-signing leaf" {
+            assert!(!lenient.valid);
+            assert!(
+                codes.contains(&CmsCode::TimestampEkuMissing)
+                    && codes.contains(&CmsCode::TimestampPathInvalid),
+                "{codes:?}"
+            );
+        } else {
+            assert!(lenient.valid, "{:#?}", lenient.findings);
+            assert!(
+                lenient
+                    .findings
+                    .iter()
+                    .any(|f| f.code == CmsCode::TimestampEkuNotStrict && !f.is_error())
+            );
+            assert!(
+                strict
+                    .findings
+                    .iter()
+                    .any(|f| f.code == CmsCode::TimestampEkuNotStrict && f.is_error())
+            );
+        }
+    }
 }

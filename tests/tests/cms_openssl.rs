@@ -1120,3 +1120,34 @@ fn tsa_certificate_eku_rules() {
         }
     }
 }
+
+#[test]
+fn signer_verification_budget() {
+    // Three signers with a budget of two verifications: the third is not
+    // verified, which is a LimitExceeded error, never a hang.
+    let env = Env::new("budget");
+    let mut args = env.rsa_signer();
+    args.extend(env.ec_signer());
+    args.extend(["-signer", &env.c("tsa.pem"), "-inkey", &env.c("tsa.key")].map(String::from));
+    args.extend(env.certfile());
+    args.push("-nodetach".into());
+    let data = env.sign("b.p7", &strs(&args));
+    let root =
+        validate::read_certificates_strict(&std::fs::read(env.c("root.pem")).unwrap()).unwrap();
+    let anchors = TrustStore::from_certificates(root);
+    let mut ctx = VerifyContext::new(
+        &anchors,
+        ValidationOptions::at(Timestamp::from_unix_seconds(AT)),
+    );
+    assert!(verify_signed_data(&data, None, &ctx).unwrap().valid);
+    ctx.limits.max_signer_verifications = 2;
+    let r = verify_signed_data(&data, None, &ctx).unwrap();
+    assert!(!r.valid);
+    assert!(r.signers[0].valid && r.signers[1].valid);
+    assert!(
+        r.signers[2]
+            .findings
+            .iter()
+            .any(|f| f.code == CmsCode::LimitExceeded)
+    );
+}

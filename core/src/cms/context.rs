@@ -30,6 +30,13 @@ pub struct Limits {
     pub max_nesting: usize,
     /// Most countersignatures and timestamps per signer.
     pub max_unsigned_per_signer: usize,
+    /// Most SignerInfos verified in one call, countersigners and TSAs
+    /// included. Each costs a signature check and a path validation (at
+    /// most the path budget's 100 checks), so 128 bounds a hostile message
+    /// (signers x nested timestamps multiply) to about 13,000 checks; the
+    /// deepest real message seen (NuGet: author, timestamp, repository
+    /// countersignature, its timestamp) needs 4.
+    pub max_signer_verifications: usize,
     /// Largest detached content buffered in memory when a signer without
     /// signed attributes signs the content itself (the backend verifies
     /// over the message bytes). 64 MiB.
@@ -46,6 +53,7 @@ impl Default for Limits {
             max_attribute_size: 1024 * 1024,
             max_nesting: 4,
             max_unsigned_per_signer: 16,
+            max_signer_verifications: 128,
             max_buffered_content: 64 * 1024 * 1024,
         }
     }

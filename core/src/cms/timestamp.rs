@@ -57,7 +57,8 @@ pub fn verify_timestamp_token(
         what: "TimeStampToken",
         detail,
     })?;
-    Ok(verify_timestamp(&der, stamped, ctx, 0))
+    let budget = std::cell::Cell::new(ctx.limits.max_signer_verifications);
+    Ok(verify_timestamp(&der, stamped, ctx, 0, &budget))
 }
 
 /// Verifies the TimeStampToken `token` (a DER ContentInfo) over `stamped`
@@ -67,6 +68,7 @@ pub(crate) fn verify_timestamp(
     stamped: &[u8],
     ctx: &VerifyContext<'_>,
     depth: usize,
+    budget: &std::cell::Cell<usize>,
 ) -> TimestampResult {
     let malformed =
         |detail: String| failed(vec![CmsFinding::new(CmsCode::TimestampMalformed, detail)]);
@@ -147,6 +149,7 @@ pub(crate) fn verify_timestamp(
         ctx,
         &options,
         depth,
+        budget,
         &mut findings,
     );
     let signer = if signers.is_empty() {

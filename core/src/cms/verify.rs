@@ -2,6 +2,7 @@
 //! signed attributes, signature values, unsigned attributes, signer paths.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::io::Read;
 use std::sync::Arc;
 
@@ -88,6 +89,7 @@ pub fn verify_signed_data(
         .map_err(|e| Error::invalid("detached content", format!("read error: {e}")))?,
         (None, None) => Content::missing(),
     };
+    let budget = Cell::new(ctx.limits.max_signer_verifications);
     let (certificates, signers) = verify_signers(
         &sd,
         &signer_infos,
@@ -95,6 +97,7 @@ pub fn verify_signed_data(
         ctx,
         &ctx.options,
         0,
+        &budget,
         &mut findings,
     );
     if signers.is_empty() {
@@ -268,6 +271,8 @@ fn algorithm_oid(ai: &Tlv<'_>) -> ObjectIdentifier {
 }
 
 /// Reads the message's certificates (bounded) and verifies each signer.
+/// `budget` counts SignerInfo verifications left for the whole call.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn verify_signers(
     sd: &SignedData<'_>,
     signer_infos: &[SignerInfo<'_>],
@@ -275,6 +280,7 @@ pub(crate) fn verify_signers(
     ctx: &VerifyContext<'_>,
     options: &ValidationOptions,
     depth: usize,
+    budget: &Cell<usize>,
     findings: &mut Vec<CmsFinding>,
 ) -> (Vec<Arc<Certificate>>, Vec<SignerResult>) {
     let certificates = message_certificates(sd, ctx, findings);
@@ -287,6 +293,7 @@ pub(crate) fn verify_signers(
         ctx,
         pool: &pool,
         certificates: &certificates,
+        budget,
     };
     let signers = signer_infos
         .iter()
@@ -362,6 +369,8 @@ pub(crate) struct Env<'e> {
     pub ctx: &'e VerifyContext<'e>,
     pub pool: &'e CertificatePool,
     pub certificates: &'e [Arc<Certificate>],
+    /// SignerInfo verifications left for the whole call.
+    pub budget: &'e Cell<usize>,
 }
 
 fn identifier(sid: &SignerId<'_>) -> SignerIdentifier {
@@ -486,6 +495,20 @@ pub(crate) fn verify_signer(
     depth: usize,
 ) -> SignerResult {
     let ctx = env.ctx;
+    if env.budget.get() == 0 {
+        let mut r = malformed_signer(
+            index,
+            format!(
+                "not verified: {} SignerInfo verifications (signers, countersignatures, timestamps) already made",
+                ctx.limits.max_signer_verifications
+            ),
+            options,
+        );
+        r.identifier = identifier(&si.sid);
+        r.findings[0].code = CmsCode::LimitExceeded;
+        return r;
+    }
+    env.budget.set(env.budget.get() - 1);
     let mut findings = Vec::new();
     let certificate = find_certificate(env, &si.sid);
     let digest_algorithm_oid = algorithm_oid(&si.digest_algorithm);
@@ -691,6 +714,7 @@ pub(crate) fn verify_signer(
                                 si.signature,
                                 ctx,
                                 depth + 1,
+                                env.budget,
                             ));
                         } else {
                             countersignatures.push(verify_countersignature(

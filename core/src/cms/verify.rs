@@ -954,3 +954,131 @@ pub(crate) fn malformed_signer(
         valid: false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cms::result::SignatureStatus;
+    use crate::path::TrustStore;
+
+    const ROOT: &[u8] = include_bytes!("../../../examples/chain/root.pem");
+    const CONTENT: &[u8] = include_bytes!("../../../examples/signatures/content.txt");
+
+    fn anchors() -> TrustStore {
+        TrustStore::from_certificates([Certificate::from_pem(ROOT).unwrap()])
+    }
+
+    fn ctx(anchors: &TrustStore) -> VerifyContext<'_> {
+        VerifyContext::new(
+            anchors,
+            ValidationOptions::at("2030-01-01T00:00:00Z".parse().unwrap()),
+        )
+    }
+
+    #[test]
+    fn example_signatures() {
+        let a = anchors();
+        let ctx = ctx(&a);
+        let attached = include_bytes!("../../../examples/signatures/attached.p7m");
+        let r = verify_signed_data(attached, None, &ctx).unwrap();
+        assert!(r.valid && !r.detached);
+        assert!(matches!(
+            r.signers[0].ess,
+            EssBinding::Matches { version: 2, .. }
+        ));
+        let ber = include_bytes!("../../../examples/signatures/smime-stream.p7s");
+        assert!(verify_signed_data(ber, None, &ctx).unwrap().valid);
+        let pem = include_bytes!("../../../examples/signatures/attached-ec.pem");
+        let r = verify_signed_data(pem, None, &ctx).unwrap();
+        assert!(r.valid);
+        assert_eq!(
+            r.signers[0].signature_algorithm.unwrap().to_string(),
+            "ECDSA with SHA-384"
+        );
+    }
+
+    #[test]
+    fn detached_content_missing_or_wrong() {
+        let a = anchors();
+        let ctx = ctx(&a);
+        let detached = include_bytes!("../../../examples/signatures/detached.p7s");
+        let mut right = CONTENT;
+        assert!(
+            verify_signed_data(detached, Some(&mut right), &ctx)
+                .unwrap()
+                .valid
+        );
+        let r = verify_signed_data(detached, None, &ctx).unwrap();
+        let s = &r.signers[0];
+        assert!(!r.valid && s.signature == SignatureStatus::Valid);
+        assert!(s.findings.iter().any(|f| f.code == CmsCode::ContentMissing));
+        let mut wrong: &[u8] = b"Example content signed with the example chain!\n";
+        let r = verify_signed_data(detached, Some(&mut wrong), &ctx).unwrap();
+        assert!(
+            r.signers[0]
+                .findings
+                .iter()
+                .any(|f| f.code == CmsCode::MessageDigestMismatch)
+        );
+        assert!(!r.signers[0].signature_intact());
+    }
+
+    #[test]
+    fn untrusted_without_anchor() {
+        let empty = TrustStore::new();
+        let ctx = ctx(&empty);
+        let attached = include_bytes!("../../../examples/signatures/attached.p7m");
+        let r = verify_signed_data(attached, None, &ctx).unwrap();
+        assert!(!r.valid && r.signers[0].signature_intact());
+        assert!(
+            r.signers[0]
+                .findings
+                .iter()
+                .any(|f| f.code == CmsCode::SignerPathInvalid)
+        );
+    }
+
+    #[test]
+    fn key_algorithm_as_signature_algorithm_is_mapped() {
+        let ai = |oid: &str| {
+            let oid = ObjectIdentifier::new_unwrap(oid);
+            super::super::tlv::encode(0x30, &super::super::tlv::encode(0x06, oid.as_bytes()))
+        };
+        for (key_alg, digest, expected) in [
+            (
+                "1.2.840.113549.1.1.1",
+                DigestAlgorithm::Sha256,
+                "1.2.840.113549.1.1.11",
+            ),
+            (
+                "1.2.840.113549.1.1.1",
+                DigestAlgorithm::Sha1,
+                "1.2.840.113549.1.1.5",
+            ),
+            (
+                "1.2.840.10045.2.1",
+                DigestAlgorithm::Sha384,
+                "1.2.840.10045.4.3.3",
+            ),
+            (
+                "1.2.840.10040.4.1",
+                DigestAlgorithm::Sha256,
+                "2.16.840.1.101.3.4.3.2",
+            ),
+            (
+                "1.2.840.10045.4.3.2",
+                DigestAlgorithm::Sha512,
+                "1.2.840.10045.4.3.2",
+            ),
+        ] {
+            let der = ai(key_alg);
+            let tlv = super::super::tlv::single(&der, "ai").unwrap();
+            let mapped = signature_identifier(&tlv, Some(digest)).unwrap();
+            assert_eq!(mapped.oid.to_string(), expected, "{key_alg} {digest}");
+        }
+        let der = ai("1.2.840.10040.4.1");
+        let tlv = super::super::tlv::single(&der, "ai").unwrap();
+        assert!(signature_identifier(&tlv, Some(DigestAlgorithm::Sha512)).is_err());
+        assert!(signature_identifier(&tlv, None).is_err());
+    }
+}

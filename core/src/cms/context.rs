@@ -143,3 +143,17 @@ impl<'a> VerifyContext<'a> {
         self
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shareable_across_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<VerifyContext<'static>>();
+        assert_send_sync::<crate::cms::SignedDataResult>();
+        assert_send_sync::<crate::cms::RawSignatureResult>();
+        assert_send_sync::<crate::cms::TimestampResult>();
+    }
+}

@@ -50,6 +50,8 @@ pub enum SignerIdentifier {
     },
     /// subjectKeyIdentifier.
     SubjectKeyIdentifier(Vec<u8>),
+    /// The SignerInfo could not be read (a malformed countersignature).
+    Unknown,
 }
 
 /// `issuer <RFC 4514 name>, serial <hex>` or `subjectKeyIdentifier <hex>`.
@@ -63,6 +65,7 @@ impl std::fmt::Display for SignerIdentifier {
                 f.write_str("subjectKeyIdentifier ")?;
                 id.iter().try_for_each(|b| write!(f, "{b:02X}"))
             }
+            SignerIdentifier::Unknown => f.write_str("unknown (unreadable SignerInfo)"),
         }
     }
 }

@@ -935,7 +935,7 @@ pub(crate) fn malformed_signer(
 ) -> SignerResult {
     SignerResult {
         index,
-        identifier: SignerIdentifier::SubjectKeyIdentifier(Vec::new()),
+        identifier: SignerIdentifier::Unknown,
         certificate: None,
         digest_algorithm_oid: ObjectIdentifier::new_unwrap("0.0"),
         digest_algorithm: None,

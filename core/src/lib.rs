@@ -18,6 +18,7 @@
 
 pub mod archive;
 pub mod cert;
+pub mod cms;
 pub mod crypto;
 mod error;
 pub mod path;

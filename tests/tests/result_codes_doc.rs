@@ -27,3 +27,19 @@ fn every_summary_code_is_documented() {
         );
     }
 }
+
+#[test]
+fn every_cms_code_is_documented() {
+    use validate::cms::CmsCode;
+    let doc = std::fs::read_to_string(validate_tests::repo_root().join("docs/cms.md")).unwrap();
+    for code in CmsCode::ALL {
+        let row = format!(
+            "| {} | {:?} | {:?} | {} |",
+            code.code(),
+            code,
+            code.default_severity(),
+            code.description()
+        );
+        assert!(doc.contains(&row), "docs/cms.md lacks the row {row}");
+    }
+}

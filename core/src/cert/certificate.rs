@@ -303,7 +303,7 @@ pub(crate) fn validity_time(any: &Any) -> ValidityTime {
     }
 }
 
-fn parse_asn1_time(b: &[u8], year_digits: usize) -> Option<Timestamp> {
+pub(crate) fn parse_asn1_time(b: &[u8], year_digits: usize) -> Option<Timestamp> {
     use crate::time::digits;
     let (year, rest) = b.split_at_checked(year_digits)?;
     let year = i64::from(digits(year)?);

@@ -5,11 +5,12 @@ mod bundle;
 mod certificate;
 pub mod extensions;
 mod name;
-mod pem;
+pub(crate) mod pem;
 pub mod public_key;
 mod serial;
 
 pub use bundle::{MAX_BUNDLE_SIZE, read_certificates, read_certificates_strict};
+pub(crate) use certificate::parse_asn1_time;
 pub(crate) use certificate::validity_time;
 pub use certificate::{Certificate, MAX_CERTIFICATE_SIZE, ValidityTime};
 pub use extensions::{Extension, ExtensionValue, KeyUsage};

@@ -1,0 +1,437 @@
+//! The safe layer both bindings share: every operation of the C ABI and of
+//! the Python module, on Rust strings and byte slices, returning JSON text
+//! or a [`BindError`] with a status and a message. No validation logic lives
+//! here: each function translates inputs to core calls and core results to
+//! JSON (the core's serde types where it has them, the CLI's chain document
+//! otherwise).
+//!
+//! The Python crate compiles this same file (`#[path]`), so the two
+//! bindings cannot drift apart.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+use vcore::archive::{Archive, ArchiveEntry, ArchiveError, ArchiveRequest, Caller, Role};
+use vcore::cms::{SignedDataResult, SignerResult, VerifyContext, verify_pkcs1, verify_signed_data};
+use vcore::path::{CertificatePool, PathValidation, Profile, Purpose, TrustStore, validate_path};
+use vcore::policy::{PolicyFile, ValidationPolicy};
+use vcore::validator::{Health, Validator};
+use vcore::{Certificate, CertificateRecord, DefaultVerifier, Timestamp};
+
+/// The status codes of the C ABI (`validate_status` in the header) and the
+/// kinds of the Python exceptions.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValidateStatus {
+    /// Success; the out-parameters are set.
+    Ok = 0,
+    /// A required pointer argument was null.
+    NullPointer = 1,
+    /// A string argument was not valid UTF-8.
+    InvalidUtf8 = 2,
+    /// An argument is not acceptable (unknown option, bad time, bad JSON
+    /// for options, unknown role, ...).
+    InvalidArgument = 3,
+    /// Input the core cannot process: malformed DER/PEM, no certificate,
+    /// a bad policy file, an unsupported algorithm name (`validate::Error`).
+    InvalidInput = 4,
+    /// A file could not be read.
+    Io = 5,
+    /// The archive failed (storage, schema, duplicate id, invalid entry).
+    Archive = 6,
+    /// An archive query is a bad request (HTTP 400); the out-parameter holds
+    /// the seed's `{"error", "error_description"}` body.
+    BadRequest = 7,
+    /// The caller lacks the `Codesign:Manage` scope.
+    MissingScope = 8,
+    /// The library panicked (a bug); the handle used stays usable.
+    Panic = 9,
+}
+
+/// An operation that could not be carried out.
+#[derive(Debug, Clone)]
+pub struct BindError {
+    /// Its status.
+    pub status: ValidateStatus,
+    /// What went wrong, naming the input.
+    pub message: String,
+    /// For [`ValidateStatus::BadRequest`]: the seed's 400 body as JSON.
+    pub body: Option<String>,
+}
+
+impl BindError {
+    /// An error of `status` saying `message`.
+    pub fn new(status: ValidateStatus, message: impl Into<String>) -> Self {
+        BindError {
+            status,
+            message: message.into(),
+            body: None,
+        }
+    }
+}
+
+impl From<vcore::Error> for BindError {
+    fn from(e: vcore::Error) -> Self {
+        BindError::new(ValidateStatus::InvalidInput, e.to_string())
+    }
+}
+
+impl From<ArchiveError> for BindError {
+    fn from(e: ArchiveError) -> Self {
+        match e {
+            ArchiveError::BadRequest(body) => BindError {
+                status: ValidateStatus::BadRequest,
+                message: body.to_string(),
+                body: serde_json::to_string(&body).ok(),
+            },
+            ArchiveError::MissingScope => {
+                BindError::new(ValidateStatus::MissingScope, e.to_string())
+            }
+            other => BindError::new(ValidateStatus::Archive, other.to_string()),
+        }
+    }
+}
+
+/// The result of the shared layer.
+pub type BindResult<T> = Result<T, BindError>;
+
+fn to_json(value: &impl serde::Serialize) -> BindResult<String> {
+    serde_json::to_string(value)
+        .map_err(|e| BindError::new(ValidateStatus::Panic, format!("serialising JSON: {e}")))
+}
+
+/// The validation time: RFC 3339 text, or now when `None` or empty.
+pub fn parse_time(at: Option<&str>) -> BindResult<Timestamp> {
+    match at.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(Timestamp::now()),
+        Some(text) => text.parse::<Timestamp>().map_err(|e| {
+            BindError::new(
+                ValidateStatus::InvalidArgument,
+                format!("time '{text}': {e}"),
+            )
+        }),
+    }
+}
+
+/// A policy from the JSON text of a policy file (docs/policy.md); file
+/// names in it are resolved against `base` (the current directory when
+/// `None`).
+pub fn policy_from_json(json: &str, base: Option<&Path>) -> BindResult<ValidationPolicy> {
+    let base: PathBuf = base.map(Path::to_path_buf).unwrap_or_default();
+    let file = PolicyFile::from_json(json)?;
+    Ok(file.into_policy(|name| {
+        let full = base.join(name);
+        std::fs::read(&full).map_err(|e| vcore::Error::Invalid {
+            what: "policy file",
+            rule: format!("{}: {e}", full.display()),
+        })
+    })?)
+}
+
+/// A policy from a policy file; names in it are relative to its folder.
+pub fn policy_from_path(path: &Path) -> BindResult<ValidationPolicy> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| BindError::new(ValidateStatus::Io, format!("{}: {e}", path.display())))?;
+    policy_from_json(&text, Some(path.parent().unwrap_or(Path::new("."))))
+        .map_err(|e| BindError::new(e.status, format!("{}: {}", path.display(), e.message)))
+}
+
+/// Validates a request in the seed's JSON shape; the report as JSON. A
+/// request that does not parse gives a report whose `opResult` says why.
+pub fn validate_request(validator: &Validator, request: &str, at: Timestamp) -> BindResult<String> {
+    to_json(&validator.validate_json(request, at))
+}
+
+/// `{"version", "status": "UP"}`.
+pub fn health() -> BindResult<String> {
+    to_json(&Health::up())
+}
+
+/// The seed's per-policy health of `validator` at `at`.
+pub fn policy_health(validator: &Validator, at: Timestamp) -> BindResult<String> {
+    to_json(&validator.policy_health(at))
+}
+
+/// The validator's statistics (`success`, `failure`, last validation time).
+pub fn statistics(validator: &Validator) -> BindResult<String> {
+    to_json(&validator.statistics())
+}
+
+/// Reads every certificate of `bytes` (DER, PEM, bundles), failing on the
+/// first bad one.
+pub fn certificates(bytes: &[u8]) -> BindResult<Vec<Certificate>> {
+    Ok(vcore::read_certificates_strict(bytes)?)
+}
+
+/// The certificate records of every certificate in `bytes`, as a JSON array.
+pub fn certificate_records(bytes: &[u8]) -> BindResult<String> {
+    let records: Vec<CertificateRecord> = certificates(bytes)?
+        .iter()
+        .map(CertificateRecord::from_certificate)
+        .collect();
+    to_json(&records)
+}
+
+/// Options of a chain validation, as JSON (every key optional):
+/// `{"time": RFC 3339 (default now), "purposes": ["code-signing", ...]
+/// (default any), "profile": "rfc5280" | "webpki", "peerName": "...",
+/// "keyUsage": bits, "maxIntermediates": n, "minRsaBits": n,
+/// "allowWeakAlgorithms": bool}`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ChainOptions {
+    time: Option<String>,
+    #[serde(default)]
+    purposes: Vec<String>,
+    profile: Option<String>,
+    peer_name: Option<String>,
+    key_usage: Option<u16>,
+    max_intermediates: Option<usize>,
+    min_rsa_bits: Option<u32>,
+    allow_weak_algorithms: Option<bool>,
+}
+
+fn invalid_arg(what: &str, e: impl std::fmt::Display) -> BindError {
+    BindError::new(ValidateStatus::InvalidArgument, format!("{what}: {e}"))
+}
+
+/// Validates the path of the first certificate of `leaf` through
+/// `intermediates` (may be empty) to `anchors`. The result is the CLI's
+/// chain document: `{"valid", "chain": [records], "status_flags",
+/// "results": [{code, name, severity, certificate, detail}], "rejected_paths"}`.
+pub fn validate_chain(
+    leaf: &[u8],
+    intermediates: &[u8],
+    anchors: &[u8],
+    options: Option<&str>,
+) -> BindResult<String> {
+    let options: ChainOptions = match options.map(str::trim).filter(|s| !s.is_empty()) {
+        None => ChainOptions::default(),
+        Some(text) => serde_json::from_str(text).map_err(|e| invalid_arg("chain options", e))?,
+    };
+    let mut opts = vcore::path::ValidationOptions::at(parse_time(options.time.as_deref())?);
+    for purpose in &options.purposes {
+        opts.purposes.push(purpose.parse::<Purpose>()?);
+    }
+    opts.profile = match options.profile.as_deref() {
+        None | Some("rfc5280") => Profile::Rfc5280,
+        Some("webpki") => Profile::WebPki,
+        Some(other) => {
+            return Err(invalid_arg(
+                "chain options profile",
+                format!("'{other}' is not rfc5280 or webpki"),
+            ));
+        }
+    };
+    opts.peer_name = options.peer_name;
+    opts.key_usage = options.key_usage.unwrap_or(0);
+    opts.max_intermediates = options.max_intermediates;
+    if let Some(bits) = options.min_rsa_bits {
+        opts.min_rsa_bits = bits;
+    }
+    if let Some(allow) = options.allow_weak_algorithms {
+        opts.reject_weak_algorithms = !allow;
+    }
+    let leaf = certificates(leaf)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| BindError::new(ValidateStatus::InvalidInput, "leaf: no certificate"))?;
+    let pool = if intermediates.iter().all(u8::is_ascii_whitespace) {
+        CertificatePool::new()
+    } else {
+        CertificatePool::from_certificates(certificates(intermediates)?)
+    };
+    let store: TrustStore = TrustStore::from_certificates(certificates(anchors)?);
+    let result = validate_path(&leaf, &pool, &store, &opts, &DefaultVerifier::default());
+    to_json(&chain_json(&result))
+}
+
+/// The chain document (same shape as the CLI's `validate chain --format json`).
+pub fn chain_json(result: &PathValidation) -> Value {
+    let chain: Vec<CertificateRecord> = result
+        .chain
+        .iter()
+        .enumerate()
+        .map(|(i, cert)| {
+            let mut record = CertificateRecord::from_certificate(cert);
+            record.set_chain(result, i);
+            record
+        })
+        .collect();
+    let results: Vec<Value> = result
+        .findings
+        .iter()
+        .map(|f| {
+            json!({
+                "code": f.code.code(),
+                "name": f.code,
+                "severity": f.severity,
+                "certificate": f.certificate,
+                "detail": f.detail,
+            })
+        })
+        .collect();
+    json!({
+        "valid": result.valid,
+        "chain": chain,
+        "status_flags": result.chain_flags().names(),
+        "results": results,
+        "rejected_paths": result.rejected_paths,
+    })
+}
+
+fn signer_json(signer: &SignerResult) -> Value {
+    json!({
+        "index": signer.index,
+        "signer": signer.identifier.to_string(),
+        "certificate": signer.certificate.as_deref().map(CertificateRecord::from_certificate),
+        "signatureAlgorithm": signer.signature_algorithm.map(|a| a.to_string()),
+        "signatureValid": signer.signature_intact(),
+        "contentDigestMatches": signer.content_digest_matches,
+        "pathTime": signer.path_time.to_string(),
+        "timestampTime": signer.timestamp_time().map(|t| t.to_string()),
+        "path": signer.path.as_ref().map(chain_json),
+        "findings": signer.findings,
+        "countersignatures": signer.countersignatures.iter().map(signer_json).collect::<Vec<_>>(),
+        "valid": signer.valid,
+    })
+}
+
+fn signed_data_json(result: &SignedDataResult) -> Value {
+    json!({
+        "valid": result.valid,
+        "contentType": result.content_type.to_string(),
+        "detached": result.detached,
+        "contentLength": result.content_length,
+        "certificates": result.certificates.len(),
+        "signers": result.signers.iter().map(signer_json).collect::<Vec<_>>(),
+        "findings": result.findings,
+    })
+}
+
+/// Verifies a CMS SignedData (DER, BER or PEM) with the policy of
+/// `validator` at `at`; `content` is the detached content, if any.
+pub fn verify_cms(
+    validator: &Validator,
+    signature: &[u8],
+    content: Option<&[u8]>,
+    at: Timestamp,
+) -> BindResult<String> {
+    let policy = validator.policy();
+    let options = policy.path_options(at, policy.purpose);
+    let ctx =
+        VerifyContext::new(&policy.anchors, options).with_intermediates(&policy.intermediates);
+    let mut reader = content;
+    let detached = reader.as_mut().map(|r| r as &mut dyn std::io::Read);
+    let result = verify_signed_data(signature, detached, &ctx)?;
+    to_json(&signed_data_json(&result))
+}
+
+/// Verifies a raw (PKCS#1 / ECDSA / Ed25519) signature over `data` with the
+/// first certificate of `certificate` and the algorithm `algorithm`
+/// (e.g. `SHA256withRSA`), with the policy of `validator` at `at`.
+pub fn verify_raw(
+    validator: &Validator,
+    data: &[u8],
+    signature: &[u8],
+    certificate: &[u8],
+    algorithm: &str,
+    at: Timestamp,
+) -> BindResult<String> {
+    let policy = validator.policy();
+    let cert = certificates(certificate)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| {
+            BindError::new(ValidateStatus::InvalidInput, "certificate: no certificate")
+        })?;
+    let options = policy.path_options(at, policy.purpose);
+    let ctx =
+        VerifyContext::new(&policy.anchors, options).with_intermediates(&policy.intermediates);
+    let result = verify_pkcs1(data, signature, &cert, algorithm, &ctx)?;
+    to_json(&json!({
+        "valid": result.valid,
+        "algorithm": result.algorithm.to_string(),
+        "signatureValid": result.signature == vcore::cms::SignatureStatus::Valid,
+        "certificate": CertificateRecord::from_certificate(&cert),
+        "path": chain_json(&result.path),
+        "findings": result.findings,
+    }))
+}
+
+/// A validator from a policy.
+pub fn validator(policy: ValidationPolicy) -> Arc<Validator> {
+    Arc::new(Validator::new(policy))
+}
+
+/// Opens (or creates) the archive at `path`.
+pub fn archive_open(path: &Path) -> BindResult<Archive> {
+    Ok(Archive::open(path)?)
+}
+
+/// Records the entries of `jsonl` (one `ArchiveEntry` JSON object per
+/// non-blank line) in one transaction; their ids as a JSON array.
+pub fn archive_record(archive: &mut Archive, jsonl: &str) -> BindResult<String> {
+    let mut entries = Vec::new();
+    for (n, line) in jsonl.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let entry: ArchiveEntry = serde_json::from_str(line)
+            .map_err(|e| invalid_arg(&format!("archive entry on line {}", n + 1), e))?;
+        entries.push(entry);
+    }
+    let ids = archive.record_batch(entries.iter())?;
+    to_json(&ids)
+}
+
+/// The caller of an archive query, as JSON: `{"role": "code-signing-administrator"
+/// (default) | "code-signing-auditor" | "tpp-auditor" | "tpp-master-admin",
+/// "projects": [audited project DNs], "scope": "Codesign:Manage" (default)}`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CallerJson {
+    role: Option<String>,
+    #[serde(default)]
+    projects: Vec<String>,
+    scope: Option<String>,
+}
+
+fn caller(json: Option<&str>) -> BindResult<Caller> {
+    let spec: CallerJson = match json.map(str::trim).filter(|s| !s.is_empty()) {
+        None => CallerJson::default(),
+        Some(text) => serde_json::from_str(text).map_err(|e| invalid_arg("archive caller", e))?,
+    };
+    let role = match spec.role.as_deref() {
+        None => Role::CodeSigningAdministrator,
+        Some(name) => Role::ALL
+            .into_iter()
+            .find(|r| r.name() == name)
+            .ok_or_else(|| invalid_arg("archive caller role", format!("unknown role '{name}'")))?,
+    };
+    let mut caller = Caller::new(role).with_scope(
+        spec.scope
+            .unwrap_or_else(|| vcore::archive::CODESIGN_MANAGE_SCOPE.into()),
+    );
+    for project in spec.projects {
+        caller = caller.auditing(project);
+    }
+    Ok(caller)
+}
+
+/// Answers a `RetrieveArchiveEntries` request (the seed's JSON body) as the
+/// caller described by `caller_json` (see [`CallerJson`]; `None`: an
+/// administrator with the scope). A bad request fails with
+/// [`ValidateStatus::BadRequest`] and the seed's 400 body in
+/// [`BindError::body`].
+pub fn archive_query(
+    archive: &Archive,
+    request: &str,
+    caller_json: Option<&str>,
+) -> BindResult<String> {
+    let caller = caller(caller_json)?;
+    let request = ArchiveRequest::from_json(request).map_err(ArchiveError::BadRequest)?;
+    to_json(&archive.retrieve(&caller, &request)?)
+}

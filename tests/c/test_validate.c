@@ -1,0 +1,316 @@
+#define _POSIX_C_SOURCE 200809L
+/* Exercises every function of libvalidate, success and error paths.
+ * Usage: test_validate EXAMPLES_DIR WORK_DIR
+ *   EXAMPLES_DIR: the repository's examples/ (chain/, signatures/)
+ *   WORK_DIR: a writable folder holding raw.sig (openssl dgst -sha256 -sign
+ *             chain/leaf.key over signatures/content.txt); the archive is created there.
+ * Prints "N passed, M failed" and exits non-zero on any failure. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pthread.h>
+
+#include "validate.h"
+
+static int passed, failed;
+
+#define CHECK(cond, what)                                                    \
+  do {                                                                       \
+    if (cond) {                                                              \
+      passed++;                                                              \
+    } else {                                                                 \
+      failed++;                                                              \
+      const char *e = validate_last_error();                                 \
+      fprintf(stderr, "FAIL %s:%d %s (last error: %s)\n", __FILE__, __LINE__, \
+              what, e ? e : "none");                                         \
+    }                                                                        \
+  } while (0)
+
+#define CONTAINS(s, needle) ((s) != NULL && strstr((s), (needle)) != NULL)
+
+static unsigned char *read_file(const char *dir, const char *name, size_t *len) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    fprintf(stderr, "cannot open %s\n", path);
+    exit(2);
+  }
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  unsigned char *buf = malloc((size_t)n + 1);
+  if (fread(buf, 1, (size_t)n, f) != (size_t)n) exit(2);
+  buf[n] = 0;
+  fclose(f);
+  *len = (size_t)n;
+  return buf;
+}
+
+/* base64 of a buffer, for requests */
+static char *b64(const unsigned char *in, size_t n) {
+  static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  char *out = malloc(4 * ((n + 2) / 3) + 1), *p = out;
+  for (size_t i = 0; i < n; i += 3) {
+    unsigned v = in[i] << 16 | (i + 1 < n ? in[i + 1] << 8 : 0) | (i + 2 < n ? in[i + 2] : 0);
+    *p++ = t[v >> 18 & 63];
+    *p++ = t[v >> 12 & 63];
+    *p++ = i + 1 < n ? t[v >> 6 & 63] : '=';
+    *p++ = i + 2 < n ? t[v & 63] : '=';
+  }
+  *p = 0;
+  return out;
+}
+
+static const char *AT = "2030-01-01T00:00:00Z";
+
+struct thread_arg {
+  const validate_validator *v;
+  const char *request;
+  int ok;
+};
+
+static void *worker(void *p) {
+  struct thread_arg *a = p;
+  a->ok = 1;
+  for (int i = 0; i < 5; i++) {
+    char *report = NULL;
+    if (validate_request(a->v, a->request, AT, &report) != VALIDATE_STATUS_OK ||
+        !CONTAINS(report, "\"opResult\"")) a->ok = 0;
+    validate_string_free(report);
+  }
+  /* an error on this thread leaves other threads' last error alone */
+  char *out = NULL;
+  if (validate_request(a->v, NULL, AT, &out) != VALIDATE_STATUS_NULL_POINTER) a->ok = 0;
+  if (!CONTAINS(validate_last_error(), "request")) a->ok = 0;
+  return NULL;
+}
+
+int main(int argc, char **argv) {
+  if (argc != 3) {
+    fprintf(stderr, "usage: %s EXAMPLES_DIR WORK_DIR\n", argv[0]);
+    return 2;
+  }
+  const char *ex = argv[1], *work = argv[2];
+  char chain_dir[4096], sig_dir[4096];
+  snprintf(chain_dir, sizeof chain_dir, "%s/chain", ex);
+  snprintf(sig_dir, sizeof sig_dir, "%s/signatures", ex);
+  size_t root_len, chain_len, leaf_len, inter_len, p7s_len, content_len, raw_len, p7m_len;
+  unsigned char *root = read_file(chain_dir, "root.pem", &root_len);
+  unsigned char *chain = read_file(chain_dir, "chain.pem", &chain_len);
+  unsigned char *leaf = read_file(chain_dir, "leaf.pem", &leaf_len);
+  unsigned char *inter = read_file(chain_dir, "intermediate.pem", &inter_len);
+  unsigned char *p7s = read_file(sig_dir, "detached.p7s", &p7s_len);
+  unsigned char *p7m = read_file(sig_dir, "attached.p7m", &p7m_len);
+  unsigned char *content = read_file(sig_dir, "content.txt", &content_len);
+  unsigned char *raw = read_file(work, "raw.sig", &raw_len);
+
+  CHECK(strlen(validate_version()) > 0, "version");
+
+  /* --- validator from policy JSON, from a file; errors --- */
+  validate_validator *v = NULL;
+  char policy[256];
+  snprintf(policy, sizeof policy, "{\"name\":\"acme\",\"trustAnchors\":[\"root.pem\"]}");
+  CHECK(validate_validator_new(policy, chain_dir, &v) == VALIDATE_STATUS_OK && v, "validator from JSON");
+  CHECK(validate_last_error() == NULL, "no last error after success");
+  validate_validator *bad = NULL;
+  CHECK(validate_validator_new("{\"name\":\"x\"}", chain_dir, &bad) == VALIDATE_STATUS_INVALID_INPUT && !bad,
+        "policy without trustAnchors");
+  CHECK(CONTAINS(validate_last_error(), "trustAnchors"), "message names trustAnchors");
+  CHECK(validate_validator_new("{\"name\":\"x\",\"trustAnchors\":[\"missing.pem\"]}", chain_dir, &bad) ==
+            VALIDATE_STATUS_INVALID_INPUT, "policy naming a missing file");
+  CHECK(validate_validator_new(NULL, NULL, &bad) == VALIDATE_STATUS_NULL_POINTER, "null policy");
+  CHECK(validate_validator_new(policy, chain_dir, NULL) == VALIDATE_STATUS_NULL_POINTER, "null out");
+  CHECK(validate_validator_new("{\"name\":\"\xff\xfe\"}", NULL, &bad) == VALIDATE_STATUS_INVALID_UTF8, "invalid UTF-8");
+
+  char policy_path[4096];
+  snprintf(policy_path, sizeof policy_path, "%s/policy.json", work);
+  FILE *pf = fopen(policy_path, "w");
+  fprintf(pf, "{\"name\":\"from-file\",\"trustAnchors\":[\"%s/root.pem\"]}", chain_dir);
+  fclose(pf);
+  validate_validator *vf = NULL;
+  CHECK(validate_validator_from_file(policy_path, &vf) == VALIDATE_STATUS_OK && vf, "validator from file");
+  CHECK(validate_validator_from_file("/nonexistent/policy.json", &bad) == VALIDATE_STATUS_IO, "missing policy file");
+  CHECK(validate_validator_from_file(NULL, &bad) == VALIDATE_STATUS_NULL_POINTER, "null path");
+  CHECK(validate_validator_from_file(policy_path, NULL) == VALIDATE_STATUS_NULL_POINTER, "null out (file)");
+
+  /* --- validate a request --- */
+  char *chain_b64 = b64(chain, chain_len);
+  size_t rlen = strlen(chain_b64) + 100;
+  char *request = malloc(rlen);
+  snprintf(request, rlen, "{\"signatureType\":\"X509\",\"certificate\":\"%s\"}", chain_b64);
+  char *report = NULL;
+  CHECK(validate_request(v, request, AT, &report) == VALIDATE_STATUS_OK, "request OK");
+  CHECK(CONTAINS(report, "\"resultStatus\":0") && CONTAINS(report, "\"acme\""), "report acceptable, policy named");
+  validate_string_free(report);
+  report = NULL;
+  CHECK(validate_request(vf, request, NULL, &report) == VALIDATE_STATUS_OK && CONTAINS(report, "from-file"),
+        "request at now with the file policy");
+  validate_string_free(report);
+  report = NULL;
+  CHECK(validate_request(v, "{not json", AT, &report) == VALIDATE_STATUS_OK && CONTAINS(report, "\"opResult\""),
+        "a bad request is a report");
+  validate_string_free(report);
+  CHECK(validate_request(v, request, "yesterday", &report) == VALIDATE_STATUS_INVALID_ARGUMENT, "bad time");
+  CHECK(validate_request(NULL, request, AT, &report) == VALIDATE_STATUS_NULL_POINTER, "null validator");
+  CHECK(validate_request(v, NULL, AT, &report) == VALIDATE_STATUS_NULL_POINTER, "null request");
+  CHECK(validate_request(v, request, AT, NULL) == VALIDATE_STATUS_NULL_POINTER, "null out report");
+  CHECK(validate_request(v, "\xc3\x28", AT, &report) == VALIDATE_STATUS_INVALID_UTF8, "request not UTF-8");
+
+  /* --- threads share a validator --- */
+  char *main_error = strdup(validate_last_error());
+  pthread_t threads[4];
+  struct thread_arg args[4];
+  for (int i = 0; i < 4; i++) {
+    args[i].v = v;
+    args[i].request = request;
+    pthread_create(&threads[i], NULL, worker, &args[i]);
+  }
+  for (int i = 0; i < 4; i++) {
+    pthread_join(threads[i], NULL);
+    CHECK(args[i].ok, "thread validations");
+  }
+  CHECK(strcmp(validate_last_error(), main_error) == 0, "last error is per thread");
+  free(main_error);
+
+  /* --- CMS --- */
+  char *result = NULL;
+  CHECK(validate_verify_cms(v, p7s, p7s_len, content, content_len, "2027-06-01T00:00:00Z", &result) ==
+            VALIDATE_STATUS_OK, "detached CMS");
+  CHECK(CONTAINS(result, "\"valid\":true") && CONTAINS(result, "\"detached\":true"), "detached CMS valid");
+  validate_string_free(result);
+  result = NULL;
+  CHECK(validate_verify_cms(v, p7m, p7m_len, NULL, 0, "2027-06-01T00:00:00Z", &result) == VALIDATE_STATUS_OK &&
+            CONTAINS(result, "\"valid\":true"), "attached CMS valid");
+  validate_string_free(result);
+  result = NULL;
+  CHECK(validate_verify_cms(v, p7s, p7s_len, (const unsigned char *)"tampered", 8, "2027-06-01T00:00:00Z",
+                            &result) == VALIDATE_STATUS_OK && CONTAINS(result, "\"valid\":false"),
+        "wrong content is a finding");
+  validate_string_free(result);
+  CHECK(validate_verify_cms(v, (const unsigned char *)"garbage", 7, NULL, 0, NULL, &result) ==
+            VALIDATE_STATUS_INVALID_INPUT, "garbage CMS");
+  CHECK(validate_verify_cms(v, NULL, 5, NULL, 0, NULL, &result) == VALIDATE_STATUS_NULL_POINTER, "null signature");
+  CHECK(validate_verify_cms(v, p7s, p7s_len, NULL, 3, NULL, &result) == VALIDATE_STATUS_NULL_POINTER, "null content with length");
+  CHECK(validate_verify_cms(NULL, p7s, p7s_len, NULL, 0, NULL, &result) == VALIDATE_STATUS_NULL_POINTER, "null validator (CMS)");
+
+  /* --- PKCS#1 --- */
+  result = NULL;
+  CHECK(validate_verify_pkcs1(v, content, content_len, raw, raw_len, leaf, leaf_len, "SHA256withRSA", AT,
+                              &result) == VALIDATE_STATUS_OK, "PKCS#1");
+  CHECK(CONTAINS(result, "\"signatureValid\":true"), "PKCS#1 signature verifies");
+  validate_string_free(result);
+  result = NULL;
+  CHECK(validate_verify_pkcs1(v, (const unsigned char *)"other", 5, raw, raw_len, leaf, leaf_len, "SHA256withRSA",
+                              AT, &result) == VALIDATE_STATUS_OK && CONTAINS(result, "\"signatureValid\":false"),
+        "PKCS#1 over other data does not verify");
+  validate_string_free(result);
+  CHECK(validate_verify_pkcs1(v, content, content_len, raw, raw_len, leaf, leaf_len, "MD5withRSA", AT, &result) ==
+            VALIDATE_STATUS_INVALID_INPUT, "unsupported algorithm");
+  CHECK(CONTAINS(validate_last_error(), "MD5withRSA"), "message names the algorithm");
+  CHECK(validate_verify_pkcs1(v, content, content_len, raw, raw_len, leaf, leaf_len, NULL, AT, &result) ==
+            VALIDATE_STATUS_NULL_POINTER, "null algorithm");
+  CHECK(validate_verify_pkcs1(v, content, content_len, raw, raw_len, (const unsigned char *)"x", 1, "SHA256withRSA",
+                              AT, &result) == VALIDATE_STATUS_INVALID_INPUT, "bad certificate");
+
+  /* --- chain --- */
+  result = NULL;
+  CHECK(validate_chain(leaf, leaf_len, inter, inter_len, root, root_len,
+                       "{\"time\":\"2030-01-01T00:00:00Z\",\"purposes\":[\"code-signing\"]}", &result) ==
+            VALIDATE_STATUS_OK && CONTAINS(result, "\"valid\":true"), "chain valid");
+  validate_string_free(result);
+  result = NULL;
+  CHECK(validate_chain(leaf, leaf_len, NULL, 0, root, root_len, "{\"time\":\"2030-01-01T00:00:00Z\"}", &result) ==
+            VALIDATE_STATUS_OK && CONTAINS(result, "\"valid\":false"), "chain without intermediate is invalid");
+  validate_string_free(result);
+  result = NULL;
+  CHECK(validate_chain(leaf, leaf_len, inter, inter_len, root, root_len, NULL, &result) == VALIDATE_STATUS_OK,
+        "chain with default options");
+  validate_string_free(result);
+  CHECK(validate_chain(leaf, leaf_len, inter, inter_len, root, root_len, "{\"colour\":1}", &result) ==
+            VALIDATE_STATUS_INVALID_ARGUMENT, "unknown option");
+  CHECK(validate_chain(leaf, leaf_len, inter, inter_len, root, root_len, "{\"purposes\":[\"nope\"]}", &result) ==
+            VALIDATE_STATUS_INVALID_INPUT, "unknown purpose");
+  CHECK(validate_chain(NULL, 0, inter, inter_len, root, root_len, NULL, &result) == VALIDATE_STATUS_INVALID_INPUT,
+        "empty leaf");
+
+  /* --- records --- */
+  result = NULL;
+  CHECK(validate_certificate_records(chain, chain_len, &result) == VALIDATE_STATUS_OK &&
+            CONTAINS(result, "Example Code Signing"), "records");
+  validate_string_free(result);
+  CHECK(validate_certificate_records((const unsigned char *)"nope", 4, &result) == VALIDATE_STATUS_INVALID_INPUT,
+        "records of garbage");
+  CHECK(validate_certificate_records(chain, chain_len, NULL) == VALIDATE_STATUS_NULL_POINTER, "records null out");
+
+  /* --- health --- */
+  result = NULL;
+  CHECK(validate_health(&result) == VALIDATE_STATUS_OK && CONTAINS(result, "\"UP\""), "health");
+  validate_string_free(result);
+  result = NULL;
+  CHECK(validate_policy_health(v, AT, &result) == VALIDATE_STATUS_OK && CONTAINS(result, "acme"), "policy health");
+  validate_string_free(result);
+  CHECK(validate_policy_health(NULL, AT, &result) == VALIDATE_STATUS_NULL_POINTER, "policy health null");
+  result = NULL;
+  CHECK(validate_statistics(v, &result) == VALIDATE_STATUS_OK && CONTAINS(result, "success"), "statistics");
+  validate_string_free(result);
+  CHECK(validate_health(NULL) == VALIDATE_STATUS_NULL_POINTER, "health null out");
+
+  /* --- archive --- */
+  char db[4096];
+  snprintf(db, sizeof db, "%s/archive.db", work);
+  remove(db);
+  validate_archive *a = NULL;
+  CHECK(validate_archive_open(db, &a) == VALIDATE_STATUS_OK && a, "archive open");
+  validate_archive *bad_a = NULL;
+  CHECK(validate_archive_open("/nonexistent/dir/a.db", &bad_a) == VALIDATE_STATUS_ARCHIVE, "archive in a missing dir");
+  CHECK(validate_archive_open(NULL, NULL) == VALIDATE_STATUS_NULL_POINTER, "archive null");
+  result = NULL;
+  CHECK(validate_archive_record(a,
+                                "{\"Timestamp\":\"2022-11-28T22:44:18Z\",\"Project\":\"\\\\VED\\\\Projects\\\\A\"}\n"
+                                "\n{\"Timestamp\":\"2022-11-29T10:00:00Z\",\"Project\":\"\\\\VED\\\\Projects\\\\B\"}\n",
+                                &result) == VALIDATE_STATUS_OK && CONTAINS(result, "[1,2]"), "archive record");
+  validate_string_free(result);
+  CHECK(validate_archive_record(a, "{\"Timestamp\":\"2022-11-28T22:44:18Z\",\"IpAddress\":\"x\"}", &result) ==
+            VALIDATE_STATUS_INVALID_ARGUMENT, "unknown entry field");
+  CHECK(validate_archive_record(a, "{\"Timestamp\":\"2022-11-28T22:44:18Z\",\"ArchiveEntryId\":1}", &result) ==
+            VALIDATE_STATUS_ARCHIVE, "duplicate id");
+  result = NULL;
+  CHECK(validate_archive_query(a, "{\"ArchiveFilter\":{\"ProjectDN\":\"%\\\\A\"}}", NULL, &result) ==
+            VALIDATE_STATUS_OK && CONTAINS(result, "\"TotalCount\":1"), "archive query");
+  validate_string_free(result);
+  result = NULL;
+  CHECK(validate_archive_query(a, "", "{\"role\":\"code-signing-auditor\",\"projects\":[\"\\\\VED\\\\Projects\\\\B\"]}",
+                               &result) == VALIDATE_STATUS_OK && CONTAINS(result, "\"TotalCount\":1"),
+        "auditor sees one project");
+  validate_string_free(result);
+  result = NULL;
+  CHECK(validate_archive_query(a, "{\"PageSize\":0}", NULL, &result) == VALIDATE_STATUS_BAD_REQUEST &&
+            CONTAINS(result, "error_description"), "bad request gives the 400 body");
+  validate_string_free(result);
+  result = NULL;
+  CHECK(validate_archive_query(a, "{}", "{\"scope\":\"other\"}", &result) == VALIDATE_STATUS_MISSING_SCOPE &&
+            result == NULL, "missing scope");
+  CHECK(validate_archive_query(a, "{}", "{\"role\":\"king\"}", &result) == VALIDATE_STATUS_INVALID_ARGUMENT,
+        "unknown role");
+  CHECK(validate_archive_query(NULL, "{}", NULL, &result) == VALIDATE_STATUS_NULL_POINTER, "archive query null");
+  validate_archive_free(a);
+  validate_archive_free(NULL);
+
+  validate_string_free(NULL);
+  validate_validator_free(v);
+  validate_validator_free(vf);
+  validate_validator_free(NULL);
+  free(request);
+  free(chain_b64);
+  free(root);
+  free(chain);
+  free(leaf);
+  free(inter);
+  free(p7s);
+  free(p7m);
+  free(content);
+  free(raw);
+  printf("%d passed, %d failed\n", passed, failed);
+  return failed ? 1 : 0;
+}

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Runs every test of the project: formatting, lints, and the Rust tests
-# (unit, doc, CLI, conformance with the public corpora). C and Python tests
-# join here as the bindings arrive.
+# Runs every test of the project: formatting, lints, the Rust tests (unit,
+# doc, CLI, conformance with the public corpora, the C programs against
+# libvalidate under valgrind in ffi/tests/c.rs), then builds and installs the
+# Python module (pip install ./python) and runs its pytest suite.
+# Idempotent: re-running rebuilds only what changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 
 pip_install() {
   python3 -m pip install --quiet --disable-pip-version-check "$@" ||
@@ -14,3 +17,14 @@ pip_install -r tests/requirements.txt
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo test --workspace --locked
+
+# The Python module, built by maturin into the same target dir.
+pip_install --force-reinstall --no-deps ./python
+pip_install -r python/requirements-test.txt
+status=0
+python3 -m pytest -q -s python/tests || status=$?
+if [ "$status" -eq 5 ]; then
+  echo "pytest collected no tests" >&2
+  exit 1
+fi
+exit "$status"

@@ -1,0 +1,234 @@
+//! The native part of the Python module `libvalidate` (`libvalidate._libvalidate`).
+//! It translates Python arguments to the shared binding layer (ffi/src/api.rs,
+//! compiled here too) and releases the GIL while the core works; the Pythonic
+//! classes and typed exceptions are in `libvalidate/__init__.py`.
+
+#![deny(missing_docs)]
+
+#[path = "../../ffi/src/api.rs"]
+#[allow(dead_code)]
+mod api;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use pyo3::create_exception;
+use pyo3::exceptions::PyException;
+use pyo3::prelude::*;
+
+use api::{BindError, BindResult};
+
+create_exception!(
+    _libvalidate,
+    NativeError,
+    PyException,
+    "A failed call: args are (status, message, body or None)."
+);
+
+fn err(e: BindError) -> PyErr {
+    NativeError::new_err((e.status as i32, e.message, e.body))
+}
+
+fn done<T>(r: BindResult<T>) -> PyResult<T> {
+    r.map_err(err)
+}
+
+/// A validation policy (trust anchors, purpose, algorithms, time source).
+#[pyclass(frozen, module = "libvalidate._libvalidate")]
+struct NativePolicy {
+    inner: vcore::policy::ValidationPolicy,
+}
+
+#[pymethods]
+impl NativePolicy {
+    /// From the JSON text of a policy file; file names relative to `base_dir`.
+    #[staticmethod]
+    #[pyo3(signature = (json, base_dir=None))]
+    fn from_json(py: Python<'_>, json: &str, base_dir: Option<PathBuf>) -> PyResult<Self> {
+        let inner = done(py.detach(|| api::policy_from_json(json, base_dir.as_deref())))?;
+        Ok(NativePolicy { inner })
+    }
+
+    /// From a policy file.
+    #[staticmethod]
+    fn from_file(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        let inner = done(py.detach(|| api::policy_from_path(&path)))?;
+        Ok(NativePolicy { inner })
+    }
+
+    /// The policy's name.
+    #[getter]
+    fn name(&self) -> &str {
+        &self.inner.name
+    }
+
+    /// The policy's version.
+    #[getter]
+    fn version(&self) -> &str {
+        &self.inner.version
+    }
+
+    /// The number of trust anchors.
+    #[getter]
+    fn anchor_count(&self) -> usize {
+        self.inner.anchors.len()
+    }
+
+    /// The validation level (0 to 3).
+    #[getter]
+    fn level(&self) -> u8 {
+        self.inner.level.value()
+    }
+}
+
+/// A validator for one policy; shareable between threads.
+#[pyclass(frozen, module = "libvalidate._libvalidate")]
+struct NativeValidator {
+    inner: Arc<vcore::validator::Validator>,
+}
+
+#[pymethods]
+impl NativeValidator {
+    #[new]
+    fn new(policy: &NativePolicy) -> Self {
+        NativeValidator {
+            inner: api::validator(policy.inner.clone()),
+        }
+    }
+
+    /// Validates a request (seed JSON) at `at` (RFC 3339, None: now); the report JSON.
+    #[pyo3(signature = (request, at=None))]
+    fn validate_json(&self, py: Python<'_>, request: &str, at: Option<&str>) -> PyResult<String> {
+        let v = &self.inner;
+        done(py.detach(|| api::validate_request(v, request, api::parse_time(at)?)))
+    }
+
+    /// Verifies a CMS SignedData; the result JSON.
+    #[pyo3(signature = (signature, content=None, at=None))]
+    fn verify_cms(
+        &self,
+        py: Python<'_>,
+        signature: &[u8],
+        content: Option<&[u8]>,
+        at: Option<&str>,
+    ) -> PyResult<String> {
+        let v = &self.inner;
+        done(py.detach(|| api::verify_cms(v, signature, content, api::parse_time(at)?)))
+    }
+
+    /// Verifies a raw signature; the result JSON.
+    #[pyo3(signature = (data, signature, certificate, algorithm, at=None))]
+    fn verify_pkcs1(
+        &self,
+        py: Python<'_>,
+        data: &[u8],
+        signature: &[u8],
+        certificate: &[u8],
+        algorithm: &str,
+        at: Option<&str>,
+    ) -> PyResult<String> {
+        let v = &self.inner;
+        done(py.detach(|| {
+            api::verify_raw(
+                v,
+                data,
+                signature,
+                certificate,
+                algorithm,
+                api::parse_time(at)?,
+            )
+        }))
+    }
+
+    /// The per-policy health JSON.
+    #[pyo3(signature = (at=None))]
+    fn policy_health(&self, at: Option<&str>) -> PyResult<String> {
+        done(api::policy_health(&self.inner, done(api::parse_time(at))?))
+    }
+
+    /// The statistics JSON.
+    fn statistics(&self) -> PyResult<String> {
+        done(api::statistics(&self.inner))
+    }
+
+    /// The policy's name.
+    #[getter]
+    fn policy_name(&self) -> &str {
+        &self.inner.policy().name
+    }
+}
+
+/// An open archive; calls take turns on an internal lock.
+#[pyclass(frozen, module = "libvalidate._libvalidate")]
+struct NativeArchive {
+    inner: Mutex<vcore::archive::Archive>,
+}
+
+impl NativeArchive {
+    fn lock(&self) -> std::sync::MutexGuard<'_, vcore::archive::Archive> {
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+#[pymethods]
+impl NativeArchive {
+    #[new]
+    fn new(py: Python<'_>, path: PathBuf) -> PyResult<Self> {
+        let archive = done(py.detach(|| api::archive_open(&path)))?;
+        Ok(NativeArchive {
+            inner: Mutex::new(archive),
+        })
+    }
+
+    /// Records entries (JSON lines); their ids as JSON.
+    fn record(&self, py: Python<'_>, jsonl: &str) -> PyResult<String> {
+        done(py.detach(|| api::archive_record(&mut self.lock(), jsonl)))
+    }
+
+    /// Answers a RetrieveArchiveEntries request; the response JSON.
+    #[pyo3(signature = (request, caller=None))]
+    fn query(&self, py: Python<'_>, request: &str, caller: Option<&str>) -> PyResult<String> {
+        done(py.detach(|| api::archive_query(&self.lock(), request, caller)))
+    }
+}
+
+/// The certificate records of every certificate in `data`, as JSON.
+#[pyfunction]
+fn certificate_records(py: Python<'_>, data: &[u8]) -> PyResult<String> {
+    done(py.detach(|| api::certificate_records(data)))
+}
+
+/// Validates a chain; the chain document JSON.
+#[pyfunction]
+#[pyo3(signature = (leaf, intermediates, anchors, options=None))]
+fn validate_chain(
+    py: Python<'_>,
+    leaf: &[u8],
+    intermediates: &[u8],
+    anchors: &[u8],
+    options: Option<&str>,
+) -> PyResult<String> {
+    done(py.detach(|| api::validate_chain(leaf, intermediates, anchors, options)))
+}
+
+/// The health JSON.
+#[pyfunction]
+fn health() -> PyResult<String> {
+    done(api::health())
+}
+
+/// The native module.
+#[pymodule]
+fn _libvalidate(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("NativeError", m.py().get_type::<NativeError>())?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<NativePolicy>()?;
+    m.add_class::<NativeValidator>()?;
+    m.add_class::<NativeArchive>()?;
+    m.add_function(wrap_pyfunction!(certificate_records, m)?)?;
+    m.add_function(wrap_pyfunction!(validate_chain, m)?)?;
+    m.add_function(wrap_pyfunction!(health, m)?)?;
+    Ok(())
+}

@@ -16,6 +16,8 @@ pip_install -r tests/requirements.txt
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# libvalidate.so / .a for the C tests (cargo test builds no cdylib for them).
+cargo build -p validate-ffi --locked
 cargo test --workspace --locked
 
 # The Python module, built by maturin into the same target dir.

@@ -584,3 +584,28 @@ pub unsafe extern "C" fn validate_archive_query(
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_a_status_and_a_message() {
+        let status = guard(|| panic!("boom"));
+        assert_eq!(status, ValidateStatus::Panic as c_int);
+        // SAFETY: the library's own last-error string, valid until the next call.
+        let message = unsafe { CStr::from_ptr(validate_last_error()) };
+        assert!(message.to_str().unwrap().contains("boom"), "{message:?}");
+        assert_eq!(guard(|| Ok(())), ValidateStatus::Ok as c_int);
+        assert!(validate_last_error().is_null());
+    }
+
+    #[test]
+    fn a_message_with_a_nul_byte_is_kept() {
+        let status = guard(|| Err(BindError::new(ValidateStatus::InvalidInput, "a\0b")));
+        assert_eq!(status, ValidateStatus::InvalidInput as c_int);
+        // SAFETY: as above.
+        let message = unsafe { CStr::from_ptr(validate_last_error()) };
+        assert_eq!(message.to_str().unwrap(), "a\\0b");
+    }
+}

@@ -14,10 +14,28 @@ fn repo() -> PathBuf {
 }
 
 /// target/<profile>: where cargo put libvalidate.{a,so} (this test binary
-/// is in its deps/ folder).
+/// is in its deps/ folder). Cargo does not build a cdylib/staticlib for an
+/// integration test, so `cargo build -p validate-ffi` must come first
+/// (tests/run-all.sh does it); a missing or stale library fails here.
 fn lib_dir() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
-    exe.parent().unwrap().parent().unwrap().to_path_buf()
+    let dir = exe.parent().unwrap().parent().unwrap().to_path_buf();
+    let sources = ["ffi/src/lib.rs", "ffi/src/api.rs"].map(|s| {
+        std::fs::metadata(repo().join(s))
+            .unwrap()
+            .modified()
+            .unwrap()
+    });
+    for lib in ["libvalidate.so", "libvalidate.a"] {
+        let built = std::fs::metadata(dir.join(lib))
+            .and_then(|m| m.modified())
+            .unwrap_or_else(|_| panic!("{lib} is missing: run cargo build -p validate-ffi first"));
+        assert!(
+            sources.iter().all(|s| *s <= built),
+            "{lib} is older than ffi/src: run cargo build -p validate-ffi first"
+        );
+    }
+    dir
 }
 
 fn run(cmd: &mut Command) -> String {

@@ -163,3 +163,29 @@ fn install_layout_works_with_pkg_config() {
     let out = run(Command::new(&exe).current_dir(repo()));
     assert!(out.contains("\"valid\":true"), "{out}");
 }
+
+#[test]
+fn install_layout_works_with_cmake() {
+    if Command::new("cmake").arg("--version").output().is_err() {
+        println!("cmake is not installed: skipped (.ci/run installs it)");
+        return;
+    }
+    let prefix = work_dir("cmake-install");
+    run(Command::new("bash")
+        .arg(repo().join("ffi/install.sh"))
+        .args(["--profile", "debug", "--no-build"])
+        .arg(&prefix)
+        .env("CARGO_TARGET_DIR", lib_dir().parent().unwrap()));
+    let build = work_dir("cmake-build");
+    run(Command::new("cmake")
+        .arg("-S")
+        .arg(repo().join("tests/c/cmake"))
+        .arg("-B")
+        .arg(&build)
+        .arg(format!("-DCMAKE_PREFIX_PATH={}", prefix.display())));
+    run(Command::new("cmake").arg("--build").arg(&build));
+    for exe in ["example_shared", "example_static"] {
+        let out = run(Command::new(build.join(exe)).current_dir(repo()));
+        assert!(out.contains("\"valid\":true"), "{exe}: {out}");
+    }
+}

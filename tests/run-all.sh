@@ -23,6 +23,8 @@ cargo test --workspace --locked
 # The Python module, built by maturin into the same target dir.
 pip_install --force-reinstall --no-deps ./python
 pip_install -r python/requirements-test.txt
+# The package and its stubs type-check strictly.
+(cd python && python3 -m mypy --strict libvalidate)
 status=0
 python3 -m pytest -q -s python/tests || status=$?
 if [ "$status" -eq 5 ]; then

@@ -223,9 +223,9 @@ class Report(JsonObject):
     def status(self) -> int:
         """The worst of ``opResult`` and ``policy`` result statuses: 0 SUCCESS,
         1 WARNING, 2 ERROR."""
-        statuses = [self._data["opResult"]["resultStatus"]]
+        statuses = [int(self._data["opResult"]["resultStatus"])]
         if self._data.get("policy"):
-            statuses.append(self._data["policy"]["resultStatus"])
+            statuses.append(int(self._data["policy"]["resultStatus"]))
         return max(statuses)
 
     @property
@@ -254,7 +254,7 @@ class ChainResult(JsonObject):
     ``status_flags``, ``results``, ``rejected_paths``."""
 
     @property
-    def chain(self) -> List[CertificateRecord]:  # type: ignore[override]
+    def chain(self) -> List[CertificateRecord]:
         """The path's certificate records, end entity first."""
         return [CertificateRecord(r) for r in self._data["chain"]]
 

@@ -86,6 +86,28 @@ static void *worker(void *p) {
   return NULL;
 }
 
+/* Threads share one archive handle: queries and records take turns. */
+struct archive_arg {
+  validate_archive *a;
+  int ok;
+};
+
+static void *archive_worker(void *p) {
+  struct archive_arg *arg = p;
+  arg->ok = 1;
+  for (int i = 0; i < 5; i++) {
+    char *out = NULL;
+    if (validate_archive_query(arg->a, "{\"PageSize\": 1}", NULL, &out) != VALIDATE_STATUS_OK ||
+        !CONTAINS(out, "\"Success\":true")) arg->ok = 0;
+    validate_string_free(out);
+    out = NULL;
+    if (validate_archive_record(arg->a, "{\"Timestamp\":\"2023-01-01T00:00:00Z\"}", &out) != VALIDATE_STATUS_OK)
+      arg->ok = 0;
+    validate_string_free(out);
+  }
+  return NULL;
+}
+
 int main(int argc, char **argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: %s EXAMPLES_DIR WORK_DIR\n", argv[0]);
@@ -294,6 +316,20 @@ int main(int argc, char **argv) {
   CHECK(validate_archive_query(a, "{}", "{\"role\":\"king\"}", &result) == VALIDATE_STATUS_INVALID_ARGUMENT,
         "unknown role");
   CHECK(validate_archive_query(NULL, "{}", NULL, &result) == VALIDATE_STATUS_NULL_POINTER, "archive query null");
+  pthread_t athreads[4];
+  struct archive_arg aargs[4];
+  for (int i = 0; i < 4; i++) {
+    aargs[i].a = a;
+    pthread_create(&athreads[i], NULL, archive_worker, &aargs[i]);
+  }
+  for (int i = 0; i < 4; i++) {
+    pthread_join(athreads[i], NULL);
+    CHECK(aargs[i].ok, "archive shared by threads");
+  }
+  result = NULL;
+  CHECK(validate_archive_query(a, "{}", NULL, &result) == VALIDATE_STATUS_OK && CONTAINS(result, "\"TotalCount\":22"),
+        "every threaded record is stored");
+  validate_string_free(result);
   validate_archive_free(a);
   validate_archive_free(NULL);
 

@@ -302,7 +302,9 @@ impl Run<'_> {
                     .find(self.cert, self.issuer)
                     .map(|single| expiry(single.this_update(), single.next_update(), options))
                 {
-                    self.sources.cache.put(key, Cached::Ocsp(response), expires);
+                    self.sources
+                        .cache
+                        .put(key, Cached::Ocsp(response), bytes.len(), expires);
                 }
                 return Some(s);
             }
@@ -349,9 +351,11 @@ impl Run<'_> {
                     Ok(crl) => {
                         let crl = Arc::new(crl);
                         let expires = expiry(crl.this_update(), crl.next_update(), options);
+                        let size = crl.der().len();
                         self.sources.cache.put(
                             CacheKey::Crl(url),
                             Cached::Crl(crl.clone()),
+                            size,
                             expires,
                         );
                         crls.push(crl);

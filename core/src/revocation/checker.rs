@@ -189,6 +189,21 @@ pub fn check_revocation(
     run.undetermined()
 }
 
+/// [`check_revocation`] for every certificate of a validated chain (leaf
+/// first, trust anchor last) but the anchor: `statuses[i]` is the status of
+/// `chain[i]`, checked with `chain[i + 1]` as its issuer.
+pub fn check_chain_revocation(
+    chain: &[Arc<Certificate>],
+    sources: &RevocationSources,
+    options: &RevocationOptions,
+    signers: &dyn RevocationSigners,
+) -> Vec<RevocationStatus> {
+    chain
+        .windows(2)
+        .map(|pair| check_revocation(&pair[0], &pair[1], sources, options, signers))
+        .collect()
+}
+
 /// One check in progress.
 struct Run<'a> {
     cert: &'a Certificate,

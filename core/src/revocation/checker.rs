@@ -189,6 +189,21 @@ pub fn check_revocation(
     run.undetermined()
 }
 
+/// [`check_revocation`] for every certificate of a validated chain (leaf
+/// first, trust anchor last) but the anchor: `statuses[i]` is the status of
+/// `chain[i]`, checked with `chain[i + 1]` as its issuer.
+pub fn check_chain_revocation(
+    chain: &[Arc<Certificate>],
+    sources: &RevocationSources,
+    options: &RevocationOptions,
+    signers: &dyn RevocationSigners,
+) -> Vec<RevocationStatus> {
+    chain
+        .windows(2)
+        .map(|pair| check_revocation(&pair[0], &pair[1], sources, options, signers))
+        .collect()
+}
+
 /// One check in progress.
 struct Run<'a> {
     cert: &'a Certificate,
@@ -302,7 +317,9 @@ impl Run<'_> {
                     .find(self.cert, self.issuer)
                     .map(|single| expiry(single.this_update(), single.next_update(), options))
                 {
-                    self.sources.cache.put(key, Cached::Ocsp(response), expires);
+                    self.sources
+                        .cache
+                        .put(key, Cached::Ocsp(response), bytes.len(), expires);
                 }
                 return Some(s);
             }
@@ -349,9 +366,11 @@ impl Run<'_> {
                     Ok(crl) => {
                         let crl = Arc::new(crl);
                         let expires = expiry(crl.this_update(), crl.next_update(), options);
+                        let size = crl.der().len();
                         self.sources.cache.put(
                             CacheKey::Crl(url),
                             Cached::Crl(crl.clone()),
+                            size,
                             expires,
                         );
                         crls.push(crl);

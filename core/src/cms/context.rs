@@ -3,6 +3,7 @@
 
 use crate::crypto::{RustCryptoVerifier, SignatureVerifier};
 use crate::path::{CertificatePool, TrustStore, ValidationOptions};
+use crate::revocation::RevocationSources;
 
 /// Limits on the work one message may cause; reaching one is a
 /// [`LimitExceeded`](super::CmsCode::LimitExceeded) finding, or an `Err`
@@ -99,6 +100,14 @@ pub struct VerifyContext<'a> {
     /// instead of `options.time` (a signer certificate that expired after
     /// the timestamp stays valid).
     pub timestamp_proves_time: bool,
+    /// When true, a signer without a valid timestamp is validated at its
+    /// signing-time attribute (when it has one) instead of `options.time`
+    /// (the policy time source `signing-time`). False by default: the
+    /// attribute is the signer's own claim.
+    pub trust_signing_time: bool,
+    /// Revocation data for signer and TSA paths (with the CRLs the message
+    /// carries added); `None` checks no revocation whatever `options.revocation` says.
+    pub revocation: Option<&'a RevocationSources>,
 }
 
 impl std::fmt::Debug for VerifyContext<'_> {
@@ -128,6 +137,8 @@ impl<'a> VerifyContext<'a> {
             limits: Limits::default(),
             strict_tsa_eku: false,
             timestamp_proves_time: true,
+            trust_signing_time: false,
+            revocation: None,
         }
     }
 

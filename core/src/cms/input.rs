@@ -73,6 +73,17 @@ pub(crate) fn decode_input(input: &[u8]) -> Result<Cow<'_, [u8]>> {
     ))
 }
 
+/// The number of SignerInfos of a CMS SignedData in any accepted encoding;
+/// `None` when the input is not a SignedData. Used to tell a signature from
+/// a certs-only PKCS#7 bundle (which has none).
+pub fn signer_count(input: &[u8]) -> Option<usize> {
+    let der = decode_input(input).ok()?;
+    let der = super::ber::normalise(&der).ok()?;
+    super::asn1::content_info(&der)
+        .ok()
+        .map(|sd| sd.signer_infos.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -120,6 +120,23 @@ impl RevocationSources {
         self
     }
 
+    /// These sources plus `extra` CRLs (e.g. those a CMS message carries),
+    /// sharing the fetcher, cache and verifier; the signature memo starts empty.
+    pub fn extended_with_crls(&self, extra: impl IntoIterator<Item = Crl>) -> RevocationSources {
+        let mut out = RevocationSources {
+            crls: self.crls.clone(),
+            ocsp: self.ocsp.clone(),
+            fetcher: self.fetcher.clone(),
+            cache: Arc::clone(&self.cache),
+            memo: SignatureMemo::new(),
+            verifier: Arc::clone(&self.verifier),
+        };
+        for crl in extra {
+            out.add_crl(Arc::new(crl));
+        }
+        out
+    }
+
     /// The CRLs given.
     pub fn crls(&self) -> &[Arc<Crl>] {
         &self.crls

@@ -1,8 +1,10 @@
 //! What a caller gives CMS verification: trust anchors, extra certificates,
 //! path options, the signature backend and the work limits.
 
+use crate::cert::Certificate;
 use crate::crypto::{RustCryptoVerifier, SignatureVerifier};
 use crate::path::{CertificatePool, TrustStore, ValidationOptions};
+use crate::path::{PathValidation, validate_path_with_revocation};
 use crate::revocation::RevocationSources;
 
 /// Limits on the work one message may cause; reaching one is a
@@ -140,6 +142,27 @@ impl<'a> VerifyContext<'a> {
             trust_signing_time: false,
             revocation: None,
         }
+    }
+
+    /// Validates a signer (or TSA) certificate's path with these settings,
+    /// `options` and, when given, revocation data.
+    pub(crate) fn validate_path(
+        &self,
+        cert: &Certificate,
+        pool: &CertificatePool,
+        options: &ValidationOptions,
+        revocation: Option<&RevocationSources>,
+    ) -> PathValidation {
+        static NO_SOURCES: std::sync::OnceLock<RevocationSources> = std::sync::OnceLock::new();
+        let sources = revocation.unwrap_or_else(|| NO_SOURCES.get_or_init(RevocationSources::new));
+        validate_path_with_revocation(
+            cert,
+            pool,
+            self.trust_store,
+            options,
+            self.verifier,
+            sources,
+        )
     }
 
     /// The same context with `intermediates` as extra certificates.

@@ -25,7 +25,7 @@ use super::tlv::{encode, tag};
 use crate::cert::Certificate;
 use crate::crypto::{DigestAlgorithm, SignatureAlgorithm, SignatureError, SignerKey};
 use crate::error::{Error, Result};
-use crate::path::{PathValidation, validate_path, validate_path_with_revocation};
+use crate::path::PathValidation;
 
 /// The verdict on a raw signature.
 #[derive(Debug, Clone)]
@@ -204,23 +204,7 @@ pub fn verify_pkcs1(
             "the signature algorithm uses SHA-1",
         ));
     }
-    let path = match ctx.revocation {
-        Some(sources) => validate_path_with_revocation(
-            certificate,
-            ctx.intermediates,
-            ctx.trust_store,
-            &ctx.options,
-            ctx.verifier,
-            sources,
-        ),
-        None => validate_path(
-            certificate,
-            ctx.intermediates,
-            ctx.trust_store,
-            &ctx.options,
-            ctx.verifier,
-        ),
-    };
+    let path = ctx.validate_path(certificate, ctx.intermediates, &ctx.options, ctx.revocation);
     if !path.valid {
         findings.push(CmsFinding::new(
             CmsCode::SignerPathInvalid,

@@ -22,9 +22,7 @@ use super::tlv::Tlv;
 use crate::cert::{Certificate, DistinguishedName, SerialNumber};
 use crate::crypto::{DigestAlgorithm, SignatureAlgorithm, SignatureError, SignerKey};
 use crate::error::{Error, Result};
-use crate::path::{
-    CertificatePool, ValidationOptions, validate_path, validate_path_with_revocation,
-};
+use crate::path::{CertificatePool, ValidationOptions};
 use crate::revocation::RevocationSources;
 
 /// Verifies every signer of a CMS SignedData (RFC 5652) in DER, BER or PEM
@@ -789,17 +787,7 @@ pub(crate) fn verify_signer(
     let path = certificate.as_ref().map(|cert| {
         let mut opts = options.clone();
         opts.time = path_time;
-        match env.revocation {
-            Some(sources) => validate_path_with_revocation(
-                cert,
-                env.pool,
-                ctx.trust_store,
-                &opts,
-                ctx.verifier,
-                sources,
-            ),
-            None => validate_path(cert, env.pool, ctx.trust_store, &opts, ctx.verifier),
-        }
+        ctx.validate_path(cert, env.pool, &opts, env.revocation)
     });
     if let Some(p) = &path
         && !p.valid

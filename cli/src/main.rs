@@ -2,9 +2,11 @@
 //! the design folder). A thin layer: it reads files, calls the library and
 //! prints; no rule lives here.
 
+mod archive;
 mod cert;
 mod chain;
 mod input;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -20,10 +22,16 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Record and query code-signing operations.
+    Archive(archive::ArchiveArgs),
     /// Print one certificate record per certificate (JSON lines or CSV).
     Cert(cert::CertArgs),
     /// Build and validate a certification path for one certificate.
     Chain(Box<chain::ChainArgs>),
+    /// Verify a signature (or validate certificates) and print the seed's report.
+    Verify(Box<verify::VerifyArgs>),
+    /// Read a validation request (seed JSON) on stdin and print the report.
+    Request(verify::RequestArgs),
 }
 
 /// Exit codes of CLI.md: 0 valid / success, 1 found invalid, 2 bad input or usage.
@@ -45,7 +53,10 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
+        Command::Archive(args) => archive::run(args),
         Command::Cert(args) => cert::run(args),
         Command::Chain(args) => chain::run(*args),
+        Command::Verify(args) => verify::run_verify(*args),
+        Command::Request(args) => verify::run_request(args),
     }
 }

@@ -16,14 +16,21 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod archive;
 pub mod cert;
 pub mod cms;
 pub mod crypto;
 mod error;
 pub mod path;
+pub mod policy;
 pub mod record;
+pub mod report;
+pub mod request;
+pub mod revocation;
 mod time;
+pub mod validator;
 
+pub use archive::{Archive, ArchiveEntry};
 pub use cert::{
     Certificate, DistinguishedName, Extension, ExtensionValue, KeyUsage, MAX_BUNDLE_SIZE,
     NameAttribute, PublicKeyInfo, SerialNumber, ValidityTime, read_certificates,

@@ -1,5 +1,5 @@
-//! Signature checks on NIST PKITS certificates (public domain, copied from
-//! shared/conformance/pkits into tests/data/pkits): RSA (4.1.1–4.1.3) and DSA
+//! Signature checks on NIST PKITS certificates (public domain, in
+//! tests/conformance/pkits): RSA (4.1.1–4.1.3) and DSA
 //! with parameter inheritance (4.1.4–4.1.6). Path building is not involved:
 //! each certificate is checked against the issuer PKITS names for it.
 
@@ -9,7 +9,10 @@ use spki::AlgorithmIdentifierRef;
 use validate::crypto::{DefaultVerifier, SignatureError, SignatureVerifier, SignerKey};
 
 fn load(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/data/pkits/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../tests/conformance/pkits/data/certs/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 

@@ -30,3 +30,16 @@ fn every_cms_code_is_documented() {
         assert!(doc.contains(&row), "docs/cms.md lacks the row {row}");
     }
 }
+
+#[test]
+fn every_summary_code_is_documented() {
+    let doc =
+        std::fs::read_to_string(validate_tests::repo_root().join("docs/result-codes.md")).unwrap();
+    for code in validate::report::SeedCode::ALL {
+        assert!(
+            doc.contains(&format!("| {} |", code.code())),
+            "docs/result-codes.md lacks {}",
+            code.code()
+        );
+    }
+}

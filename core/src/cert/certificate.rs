@@ -288,7 +288,7 @@ fn tbs_range(der: &[u8]) -> der::Result<Range<usize>> {
 /// Reads a UTCTime or GeneralizedTime (RFC 5280 4.1.2.5) leniently: seconds
 /// may be missing and an offset may replace `Z`, as OpenSSL allows; anything
 /// else is kept as malformed.
-fn validity_time(any: &Any) -> ValidityTime {
+pub(crate) fn validity_time(any: &Any) -> ValidityTime {
     let bytes = any.value();
     let parsed = match any.tag() {
         Tag::UtcTime => parse_asn1_time(bytes, 2),

@@ -396,7 +396,24 @@ fn web_pki_rules(cert: &Certificate, role: Role, add: &mut impl FnMut(ResultCode
             }
         }
         Role::EndEntity => {
-            // BR 7.1.2.7.10: extendedKeyUsage not critical, without anyExtendedKeyUsage.
+            // BR 7.1.2.7.6: a subscriber certificate is not a CA.
+            if let Some(ExtensionValue::BasicConstraints(bc)) =
+                cert.extension(&oid::BASIC_CONSTRAINTS).map(|e| e.value())
+                && bc.ca
+            {
+                add(
+                    ResultCode::ProfileViolation,
+                    "end-entity certificate asserts basicConstraints cA TRUE (BR 7.1.2.7.6)".into(),
+                );
+            }
+            // BR 7.1.2.7.10: extendedKeyUsage present, not critical, without anyExtendedKeyUsage.
+            if cert.extension(&oid::EXTENDED_KEY_USAGE).is_none() {
+                add(
+                    ResultCode::ExtendedKeyUsageMismatch,
+                    "extendedKeyUsage is missing from the subscriber certificate (BR 7.1.2.7.10)"
+                        .into(),
+                );
+            }
             if let Some(ext) = cert.extension(&oid::EXTENDED_KEY_USAGE) {
                 if ext.critical() {
                     add(

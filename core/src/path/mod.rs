@@ -4,6 +4,8 @@
 mod builder;
 mod checks;
 mod findings;
+mod hostname;
+mod name_constraints;
 mod options;
 mod policy_tree;
 mod process;

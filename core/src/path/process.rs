@@ -11,8 +11,11 @@ use crate::cert::{Certificate, ExtensionValue, ValidityTime};
 
 use super::checks::{Role, check_certificate, weak_key, weak_signature};
 use super::findings::{Finding, ResultCode};
+use super::hostname::{PeerName, check_server_san, matches_peer_name};
+use super::name_constraints::NameConstraintsState;
 use super::options::{ANY_EXTENDED_KEY_USAGE, Profile, ValidationOptions};
 use super::policy_tree::{PolicyProcessor, PolicySettings};
+use super::status::ChainStatusFlags;
 
 /// What processing a path gives besides its findings.
 pub(crate) struct Processed {
@@ -45,10 +48,91 @@ pub(crate) fn process_path(
     }
     check_path_length(path, anchored, options, &mut findings);
     check_end_entity_usage(path, options, &mut findings);
+    check_name_constraints(path, anchored, options, &mut findings);
+    check_peer(path, options, &mut findings);
     let user_constrained_policy_set = check_policies(path, anchored, options, &mut findings);
     Processed {
         findings,
         user_constrained_policy_set,
+    }
+}
+
+/// RFC 5280 6.1.3 (b)(c) and 6.1.4 (g): names of each certificate against
+/// the subtrees of every CA above it. The anchor's own nameConstraints bind
+/// the path too (RFC 5280 6.2 lets anchor constraints be inputs; RFC 5937).
+fn check_name_constraints(
+    path: &[Arc<Certificate>],
+    anchored: bool,
+    options: &ValidationOptions,
+    findings: &mut Vec<Finding>,
+) {
+    let mut state = NameConstraintsState::new();
+    let mut budget = options.budget.name_constraint_checks;
+    let last = path.len().saturating_sub(1);
+    for (index, cert) in path.iter().enumerate().rev() {
+        let is_anchor = anchored && index == last;
+        if !is_anchor {
+            let self_issued_non_final = index != 0 && cert.is_self_issued();
+            match state.check(cert, self_issued_non_final, &mut budget) {
+                Ok(violations) => {
+                    for (flag, detail) in violations {
+                        let code = if flag == ChainStatusFlags::HAS_EXCLUDED_NAME_CONSTRAINT {
+                            ResultCode::NameExcluded
+                        } else if flag == ChainStatusFlags::HAS_NOT_SUPPORTED_NAME_CONSTRAINT {
+                            ResultCode::NameConstraintUnsupported
+                        } else if flag == ChainStatusFlags::INVALID_NAME_CONSTRAINTS {
+                            ResultCode::InvalidNameConstraints
+                        } else {
+                            ResultCode::NameNotPermitted
+                        };
+                        findings.push(Finding::new(code, Some(index), detail));
+                    }
+                }
+                Err(detail) => {
+                    findings.push(Finding::new(
+                        ResultCode::BudgetExhausted,
+                        Some(index),
+                        detail,
+                    ));
+                    return;
+                }
+            }
+        }
+        if index != 0
+            && let Err(detail) = state.add(cert)
+        {
+            findings.push(Finding::new(
+                ResultCode::InvalidNameConstraints,
+                Some(index),
+                detail,
+            ));
+        }
+    }
+}
+
+/// The end entity's subjectAltName: well formed for the WebPKI profile
+/// (RFC 5280 4.2.1.6, BR 7.1.2.7.12) and matching the asked peer name (RFC 6125).
+fn check_peer(path: &[Arc<Certificate>], options: &ValidationOptions, findings: &mut Vec<Finding>) {
+    let Some(leaf) = path.first() else {
+        return;
+    };
+    if options.profile == Profile::WebPki
+        && let Err(detail) = check_server_san(leaf)
+    {
+        findings.push(Finding::new(
+            ResultCode::InvalidSubjectAltName,
+            Some(0),
+            detail,
+        ));
+    }
+    if let Some(name) = &options.peer_name {
+        let result = name
+            .parse::<PeerName>()
+            .map_err(|e| format!("peer name '{name}' is not a DNS name or IP address: {e}"))
+            .and_then(|peer| matches_peer_name(leaf, &peer));
+        if let Err(detail) = result {
+            findings.push(Finding::new(ResultCode::PeerNameMismatch, Some(0), detail));
+        }
     }
 }
 

@@ -1,0 +1,1 @@
+//! Criterion benchmarks of the `validate` crate live in `benches/`.

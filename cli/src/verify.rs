@@ -1,0 +1,202 @@
+//! `validate verify` and `validate request`: the seed's validation request
+//! and report.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use base64ct::{Base64, Encoding};
+use clap::Args;
+use validate::Timestamp;
+use validate::path::{CertificatePool, Purpose, TrustStore};
+use validate::policy::{PolicyFile, ValidationPolicy};
+use validate::report::ValidationReport;
+use validate::request::ValidationRequest;
+use validate::validator::Validator;
+
+use crate::{exit, input};
+
+/// Options shared by `verify` and `request`: where the policy comes from.
+#[derive(Args)]
+pub struct PolicyArgs {
+    /// A policy file (JSON, docs/policy.md); paths in it are relative to the file.
+    #[arg(long)]
+    policy_file: Option<PathBuf>,
+    /// Trust anchors, when no policy file is given.
+    #[arg(long, num_args = 1..)]
+    anchors: Vec<PathBuf>,
+    /// Extra intermediates offered for path building.
+    #[arg(long, num_args = 1..)]
+    intermediates: Vec<PathBuf>,
+    /// Purpose signer certificates must be valid for (default code-signing).
+    #[arg(long)]
+    purpose: Option<String>,
+    /// Validation time (RFC 3339); default now.
+    #[arg(long)]
+    at: Option<String>,
+}
+
+#[derive(Args)]
+pub struct VerifyArgs {
+    /// The signature (or certificates for P7B / X509), DER, PEM or base64.
+    #[arg(long)]
+    signature: PathBuf,
+    /// Detached content.
+    #[arg(long)]
+    content: Option<PathBuf>,
+    /// The seed's signatureType; detected when absent.
+    #[arg(long = "type")]
+    signature_type: Option<String>,
+    /// The signer certificate (PKCS1).
+    #[arg(long)]
+    certificate: Option<PathBuf>,
+    /// The PKCS#1 algorithm name (PKCS1).
+    #[arg(long)]
+    algorithm: Option<String>,
+    #[command(flatten)]
+    policy: PolicyArgs,
+}
+
+#[derive(Args)]
+pub struct RequestArgs {
+    #[command(flatten)]
+    policy: PolicyArgs,
+}
+
+pub fn run_verify(args: VerifyArgs) -> ExitCode {
+    let prepared = (|| {
+        let validator = load_validator(&args.policy)?;
+        let at = time(&args.policy)?;
+        let signature = input::read_file(&args.signature)?;
+        let request = ValidationRequest {
+            signature_type: match &args.signature_type {
+                Some(t) => t.clone(),
+                None => detect_type(&signature, args.content.is_some()).to_string(),
+            },
+            signature: Some(Base64::encode_string(&signature)),
+            signed_text: args
+                .content
+                .as_deref()
+                .map(|p| input::read_file(p).map(|b| Base64::encode_string(&b)))
+                .transpose()?,
+            signed_text_pack: args.content.as_ref().map(|_| "BASE64".to_string()),
+            certificate: args
+                .certificate
+                .as_deref()
+                .map(|p| input::read_file(p).map(|b| Base64::encode_string(&b)))
+                .transpose()?,
+            algorithm: args.algorithm.clone(),
+            ..Default::default()
+        };
+        Ok::<_, String>((validator, request, at))
+    })();
+    match prepared {
+        Ok((validator, request, at)) => finish(validator.validate(&request, at)),
+        Err(line) => bad_input(&line),
+    }
+}
+
+pub fn run_request(args: RequestArgs) -> ExitCode {
+    let prepared = (|| {
+        let validator = load_validator(&args.policy)?;
+        let at = time(&args.policy)?;
+        let mut json = String::new();
+        std::io::stdin()
+            .read_to_string(&mut json)
+            .map_err(|e| format!("standard input: {e}"))?;
+        Ok::<_, String>((validator, json, at))
+    })();
+    match prepared {
+        Ok((validator, json, at)) => finish(validator.validate_json(&json, at)),
+        Err(line) => bad_input(&line),
+    }
+}
+
+/// Prints the report; exit 0 when acceptable, 1 when the validation
+/// failed, 2 when the request itself could not be processed.
+fn finish(report: ValidationReport) -> ExitCode {
+    let printed = (|| {
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut out, &report)?;
+        writeln!(out)?;
+        out.flush()
+    })();
+    if let Err(e) = printed {
+        return bad_input(&format!("writing output: {e}"));
+    }
+    if report.is_acceptable() {
+        ExitCode::SUCCESS
+    } else if report.policy.is_none() {
+        ExitCode::from(exit::BAD_INPUT)
+    } else {
+        ExitCode::from(exit::INVALID)
+    }
+}
+
+fn bad_input(line: &str) -> ExitCode {
+    eprintln!("error: {line}");
+    ExitCode::from(exit::BAD_INPUT)
+}
+
+fn time(args: &PolicyArgs) -> Result<Timestamp, String> {
+    match &args.at {
+        Some(at) => at.parse::<Timestamp>().map_err(|e| format!("--at: {e}")),
+        None => Ok(Timestamp::now()),
+    }
+}
+
+fn load_validator(args: &PolicyArgs) -> Result<Validator, String> {
+    let mut policy = match &args.policy_file {
+        Some(path) => load_policy_file(path)?,
+        None => ValidationPolicy::new(
+            "default",
+            TrustStore::from_certificates(input::all_certificates(&args.anchors)?),
+        ),
+    };
+    let extra = input::all_certificates(&args.intermediates)?;
+    let mut pool: CertificatePool = policy.intermediates.clone();
+    for cert in extra {
+        pool.add(std::sync::Arc::new(cert));
+    }
+    policy.intermediates = pool;
+    if let Some(purpose) = &args.purpose {
+        policy.purpose = purpose
+            .parse::<Purpose>()
+            .map_err(|e| format!("--purpose: {e}"))?;
+    }
+    Ok(Validator::new(policy))
+}
+
+fn load_policy_file(path: &Path) -> Result<ValidationPolicy, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    PolicyFile::from_json(&text)
+        .and_then(|file| {
+            file.into_policy(|name| {
+                let full = base.join(name);
+                std::fs::read(&full).map_err(|e| validate::Error::Invalid {
+                    what: "policy file",
+                    rule: format!("{}: {e}", full.display()),
+                })
+            })
+        })
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Detects the signatureType of a file: certificates (PEM or a certs-only
+/// bundle) are X509/P7B; anything else is taken as CMS.
+fn detect_type(bytes: &[u8], detached_content: bool) -> &'static str {
+    match validate::read_certificates(bytes) {
+        Ok(entries) if entries.iter().any(Result::is_ok) => {
+            if bytes.windows(5).any(|w| w == b"PKCS7")
+                || bytes.first() == Some(&0x30) && entries.len() > 1
+            {
+                "P7B"
+            } else {
+                "X509"
+            }
+        }
+        _ if detached_content => "CAdES-Explicit",
+        _ => "CAdES",
+    }
+}

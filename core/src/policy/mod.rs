@@ -1,0 +1,130 @@
+//! Validation policies: what a validation service promises for a tenant —
+//! name, version, date, trust anchors, the certificate validation level,
+//! purpose, algorithm rules and the time source. Built in code or loaded
+//! from the JSON format of docs/policy.md.
+
+mod file;
+
+use crate::path::{CertificatePool, Profile, Purpose, TrustStore, ValidationOptions};
+use crate::time::Timestamp;
+
+pub use file::PolicyFile;
+
+/// The certificate validation level a policy requires (the report's
+/// `policy.certificate.level`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ValidationLevel {
+    /// 0: the signature is verified and certificates are parsed; a missing
+    /// path to a trust anchor is only a warning.
+    Signature,
+    /// 1: a valid certification path to a trust anchor (RFC 5280 6.1) at the
+    /// validation time; revocation is not checked.
+    Chain,
+    /// 2: level 1, and revocation is checked where a source answers; an
+    /// unknown status is a warning.
+    RevocationSoft,
+    /// 3: level 1, and every certificate of the path must have a determined,
+    /// good revocation status.
+    RevocationHard,
+}
+
+impl ValidationLevel {
+    /// 0 to 3.
+    pub fn value(self) -> u8 {
+        match self {
+            ValidationLevel::Signature => 0,
+            ValidationLevel::Chain => 1,
+            ValidationLevel::RevocationSoft => 2,
+            ValidationLevel::RevocationHard => 3,
+        }
+    }
+
+    /// The level of a number 0 to 3.
+    pub fn from_value(value: u8) -> Option<Self> {
+        Some(match value {
+            0 => ValidationLevel::Signature,
+            1 => ValidationLevel::Chain,
+            2 => ValidationLevel::RevocationSoft,
+            3 => ValidationLevel::RevocationHard,
+            _ => return None,
+        })
+    }
+}
+
+/// Which time a signature is validated at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TimeSource {
+    /// The time of the validation (the default).
+    Now,
+    /// The signer's signing-time attribute when present, else now.
+    SigningTime,
+    /// A verified RFC 3161 timestamp's time when present, else now.
+    Timestamp,
+}
+
+/// A validation policy.
+///
+/// ```
+/// use validate::policy::{ValidationPolicy, ValidationLevel};
+/// use validate::{path::TrustStore, read_certificates_strict};
+/// let root = read_certificates_strict(&std::fs::read("../examples/chain/root.pem").unwrap()).unwrap();
+/// let policy = ValidationPolicy::new("acme", TrustStore::from_certificates(root));
+/// assert_eq!(policy.level, ValidationLevel::Chain);
+/// ```
+#[derive(Debug, Clone)]
+pub struct ValidationPolicy {
+    /// The policy's name (the report's `policy.name`, the health tenant).
+    pub name: String,
+    /// Its version (the report's `policy.version`).
+    pub version: String,
+    /// Its date (the report's `policy.date`).
+    pub date: Timestamp,
+    /// Trust anchors.
+    pub anchors: TrustStore,
+    /// Extra intermediate certificates offered for path building.
+    pub intermediates: CertificatePool,
+    /// The certificate validation level required.
+    pub level: ValidationLevel,
+    /// What signer certificates must be valid for (default code signing).
+    pub purpose: Purpose,
+    /// The certificate profile.
+    pub profile: Profile,
+    /// RSA/DSA keys under this size are weak (default 2048).
+    pub min_rsa_bits: u32,
+    /// When false (the default) weak algorithms (SHA-1, small keys) fail validation.
+    pub allow_weak_algorithms: bool,
+    /// The time signatures are validated at.
+    pub time_source: TimeSource,
+}
+
+impl ValidationPolicy {
+    /// A policy with the given name and anchors and the documented defaults:
+    /// version `1.0.0`, date the Unix epoch, level 1 (chain), purpose code
+    /// signing, RFC 5280 profile, 2048-bit minimum, weak algorithms rejected,
+    /// validation at the current time.
+    pub fn new(name: &str, anchors: TrustStore) -> Self {
+        ValidationPolicy {
+            name: name.to_string(),
+            version: "1.0.0".to_string(),
+            date: Timestamp::from_unix_seconds(0),
+            anchors,
+            intermediates: CertificatePool::new(),
+            level: ValidationLevel::Chain,
+            purpose: Purpose::CodeSigning,
+            profile: Profile::Rfc5280,
+            min_rsa_bits: 2048,
+            allow_weak_algorithms: false,
+            time_source: TimeSource::Now,
+        }
+    }
+
+    /// Path validation options for this policy at `time` and `purpose`.
+    pub fn path_options(&self, time: Timestamp, purpose: Purpose) -> ValidationOptions {
+        let mut options = ValidationOptions::at(time);
+        options.purposes = vec![purpose];
+        options.profile = self.profile;
+        options.min_rsa_bits = self.min_rsa_bits;
+        options.reject_weak_algorithms = !self.allow_weak_algorithms;
+        options
+    }
+}

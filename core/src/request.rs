@@ -1,0 +1,161 @@
+//! The validation request of `signature-validation-service.txt`.
+
+use base64ct::{Base64, Encoding};
+use serde::Deserialize;
+
+/// The request fields, names as in the seed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ValidationRequest {
+    /// `CAdES`, `CAdES-Multiple`, `CAdES-Implicit`, `CAdES-Explicit`,
+    /// `XAdES-Enveloped`, `XAdES-Detached`, `PAdES`, `P7B`, `X509`, `PKCS1`
+    /// (case-insensitive).
+    pub signature_type: String,
+    /// The signed text (detached content), plain or base64 per `signedTextPack`.
+    #[serde(default)]
+    pub signed_text: Option<String>,
+    /// `BASE64` or `BASE64-<charset>`: `signedText` is base64 of the signed
+    /// bytes (already in that character set).
+    #[serde(default)]
+    pub signed_text_pack: Option<String>,
+    /// The signature (or, for P7B / X509, the certificates), base64.
+    #[serde(default)]
+    pub signature: Option<String>,
+    /// A certificate, base64 (required for PKCS1).
+    #[serde(default)]
+    pub certificate: Option<String>,
+    /// The PKCS#1 algorithm name (required for PKCS1).
+    #[serde(default)]
+    pub algorithm: Option<String>,
+    /// The PDF file, base64 (PAdES).
+    #[serde(default)]
+    pub pdf_file: Option<String>,
+    /// The PDF file name (PAdES).
+    #[serde(default)]
+    pub pdf_filename: Option<String>,
+    /// The PDF password (PAdES).
+    #[serde(default)]
+    pub pdf_password: Option<String>,
+}
+
+/// The signature types of the seed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SignatureType {
+    /// CMS Advanced Signature (detached or attached, one or more signers).
+    Cades,
+    /// Same as CAdES, several signers.
+    CadesMultiple,
+    /// CAdES with the data embedded.
+    CadesImplicit,
+    /// CAdES without the signed data inside (same as CAdES).
+    CadesExplicit,
+    /// XAdES enveloped (not implemented yet, as in the seed).
+    XadesEnveloped,
+    /// XAdES detached (not implemented yet, as in the seed).
+    XadesDetached,
+    /// PDF Advanced Signature.
+    Pades,
+    /// A PKCS#7 certificate bundle: validate the certificates only.
+    P7b,
+    /// One or more X.509 certificates: validate the certificates only.
+    X509,
+    /// A raw PKCS#1 signature with a certificate and an algorithm.
+    Pkcs1,
+}
+
+impl SignatureType {
+    /// Parses the seed's names, case-insensitively.
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name.trim().to_ascii_lowercase().as_str() {
+            "cades" => SignatureType::Cades,
+            "cades-multiple" => SignatureType::CadesMultiple,
+            "cades-implicit" => SignatureType::CadesImplicit,
+            "cades-explicit" => SignatureType::CadesExplicit,
+            "xades-enveloped" => SignatureType::XadesEnveloped,
+            "xades-detached" => SignatureType::XadesDetached,
+            "pades" => SignatureType::Pades,
+            "p7b" => SignatureType::P7b,
+            "x509" => SignatureType::X509,
+            "pkcs1" => SignatureType::Pkcs1,
+            _ => return None,
+        })
+    }
+
+    /// The seed's name (the report's `policy.signature.type`).
+    pub fn name(self) -> &'static str {
+        match self {
+            SignatureType::Cades => "CAdES",
+            SignatureType::CadesMultiple => "CAdES-Multiple",
+            SignatureType::CadesImplicit => "CAdES-Implicit",
+            SignatureType::CadesExplicit => "CAdES-Explicit",
+            SignatureType::XadesEnveloped => "XAdES-Enveloped",
+            SignatureType::XadesDetached => "XAdES-Detached",
+            SignatureType::Pades => "PAdES",
+            SignatureType::P7b => "P7B",
+            SignatureType::X509 => "X509",
+            SignatureType::Pkcs1 => "PKCS1",
+        }
+    }
+}
+
+impl ValidationRequest {
+    /// The signed bytes: `signedText` decoded per `signedTextPack` (UTF-8
+    /// bytes of the text when no pack is given). `Err` names the field.
+    pub fn signed_bytes(&self) -> Result<Option<Vec<u8>>, String> {
+        let Some(text) = &self.signed_text else {
+            return Ok(None);
+        };
+        match self.signed_text_pack.as_deref().map(str::trim) {
+            None | Some("") => Ok(Some(text.as_bytes().to_vec())),
+            Some(pack)
+                if pack.eq_ignore_ascii_case("BASE64")
+                    || pack.to_ascii_uppercase().starts_with("BASE64-") =>
+            {
+                decode_base64(text, "signedText").map(Some)
+            }
+            Some(other) => Err(format!(
+                "signedTextPack '{other}' is not BASE64 or BASE64-<charset>"
+            )),
+        }
+    }
+}
+
+/// Decodes base64 that may be wrapped in lines or PEM armour-free text.
+pub(crate) fn decode_base64(text: &str, field: &str) -> Result<Vec<u8>, String> {
+    let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    Base64::decode_vec(&compact).map_err(|e| format!("{field} is not valid base64: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signed_text_packs() {
+        let mut r = ValidationRequest {
+            signed_text: Some("aGVsbG8=".into()),
+            signed_text_pack: Some("BASE64-ISO-8859-1".into()),
+            ..Default::default()
+        };
+        assert_eq!(r.signed_bytes().unwrap().unwrap(), b"hello");
+        r.signed_text_pack = None;
+        assert_eq!(r.signed_bytes().unwrap().unwrap(), b"aGVsbG8=");
+        r.signed_text_pack = Some("UTF-16".into());
+        assert!(r.signed_bytes().unwrap_err().contains("signedTextPack"));
+        r.signed_text_pack = Some("BASE64".into());
+        r.signed_text = Some("***".into());
+        assert!(
+            r.signed_bytes()
+                .unwrap_err()
+                .contains("signedText is not valid base64")
+        );
+    }
+
+    #[test]
+    fn unknown_fields_are_refused() {
+        let err =
+            serde_json::from_str::<ValidationRequest>(r#"{"signatureType":"X509","sig":"x"}"#)
+                .unwrap_err();
+        assert!(err.to_string().contains("sig"));
+    }
+}

@@ -1,0 +1,132 @@
+//! P7B and X509 requests: validate the certificates only.
+
+use std::sync::Arc;
+
+use super::{Validator, op_error};
+use crate::cert::read_certificates;
+use crate::path::{Severity, validate_path};
+use crate::policy::ValidationLevel;
+use crate::report::{
+    CertificatePart, ResultStatus, SeedCode, StatusBlock, VERSION, ValidationMode,
+    ValidationReport, WebCertificate,
+};
+use crate::request::{SignatureType, ValidationRequest, decode_base64};
+use crate::time::Timestamp;
+
+/// Every certificate of the request is validated as an end entity for the
+/// policy's purpose; the request's certificates are offered to each other
+/// as intermediates.
+pub(super) fn validate(
+    validator: &Validator,
+    request: &ValidationRequest,
+    kind: SignatureType,
+    at: Timestamp,
+) -> ValidationReport {
+    let Some((field, text)) = request
+        .certificate
+        .as_deref()
+        .map(|t| ("certificate", t))
+        .or(request.signature.as_deref().map(|t| ("signature", t)))
+    else {
+        return op_error(
+            SeedCode::BadRequest,
+            format!(
+                "{} needs the certificates in 'certificate' or 'signature'",
+                kind.name()
+            ),
+        );
+    };
+    let bytes = match decode_base64(text, field) {
+        Ok(bytes) => bytes,
+        Err(e) => return op_error(SeedCode::BadRequest, e),
+    };
+    let entries = match read_certificates(&bytes) {
+        Ok(entries) => entries,
+        Err(e) => return op_error(SeedCode::UnprocessableInput, format!("{field}: {e}")),
+    };
+    let mut op_result = StatusBlock::default();
+    let mut certs = Vec::new();
+    for entry in entries {
+        match entry {
+            Ok(cert) => certs.push(cert),
+            // One bad certificate does not hide the others.
+            Err(e) => op_result.push(
+                ResultStatus::Warning,
+                SeedCode::UnprocessableInput.code(),
+                Some(format!("{field}: {e}")),
+            ),
+        }
+    }
+    let policy = validator.policy();
+    let mut pool = policy.intermediates.clone();
+    for cert in &certs {
+        pool.add(Arc::new(cert.clone()));
+    }
+    let options = policy.path_options(at, policy.purpose);
+    let mut part = StatusBlock::default();
+    let mut web = Vec::new();
+    for cert in &certs {
+        let path = validate_path(
+            cert,
+            &pool,
+            &policy.anchors,
+            &options,
+            validator.verifier.as_ref(),
+        );
+        // Level 0 asks for no trust: path problems are warnings there.
+        let error = if policy.level >= ValidationLevel::Chain {
+            ResultStatus::Error
+        } else {
+            ResultStatus::Warning
+        };
+        let serial = cert.serial().to_decimal();
+        if !path.valid {
+            part.push(
+                error,
+                SeedCode::CertificateNotValid.code(),
+                Some(format!("serial:{serial};")),
+            );
+        }
+        for finding in &path.findings {
+            let status = match finding.severity {
+                Severity::Error => error,
+                Severity::Warning => ResultStatus::Warning,
+            };
+            let which = finding
+                .certificate
+                .and_then(|i| path.chain.get(i))
+                .map_or_else(|| "path".to_string(), |c| format!("'{}'", c.subject()));
+            part.push(
+                status,
+                finding.code.code(),
+                Some(format!("serial:{serial}; {which}: {}", finding.detail)),
+            );
+        }
+        web.push(WebCertificate::new(
+            cert,
+            Some((&path, 0)),
+            at,
+            ValidationMode::None,
+        ));
+    }
+    if certs.is_empty() {
+        op_result.push(
+            ResultStatus::Error,
+            SeedCode::NothingToValidate.code(),
+            Some(format!("{field} holds no usable certificate")),
+        );
+    }
+    let mut policy_part = validator.policy_part();
+    policy_part.result_status = part.result_status;
+    policy_part.certificate = Some(CertificatePart {
+        level: policy.level.value(),
+        status: part,
+    });
+    ValidationReport {
+        version: VERSION.to_string(),
+        op_result,
+        policy: Some(policy_part),
+        signers: None,
+        certificates: Some(web),
+    }
+}

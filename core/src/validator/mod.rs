@@ -1,0 +1,148 @@
+//! The `Validator`: one policy, the main entry point of the library. A
+//! request in the seed's shape goes in, the seed's report comes out.
+//! `Send + Sync`: share one per policy between threads.
+
+mod certificates;
+mod health;
+mod stats;
+
+use std::sync::Arc;
+
+pub use health::{
+    Health, PolicyHealth, PolicyHealthInfo, PolicyHealthStatistics, SignatureValidationCounter,
+};
+pub use stats::Statistics;
+
+use crate::crypto::{DefaultVerifier, SignatureVerifier};
+use crate::policy::ValidationPolicy;
+use crate::report::{PolicyPart, ResultStatus, SeedCode, StatusBlock, VERSION, ValidationReport};
+use crate::request::{SignatureType, ValidationRequest};
+use crate::time::Timestamp;
+
+/// Validates requests against one policy and keeps its statistics.
+///
+/// ```
+/// use base64ct::{Base64, Encoding};
+/// use validate::{Timestamp, policy::ValidationPolicy, path::TrustStore, read_certificates_strict};
+/// use validate::{request::ValidationRequest, validator::Validator};
+///
+/// let root = read_certificates_strict(&std::fs::read("../examples/chain/root.pem").unwrap()).unwrap();
+/// let validator = Validator::new(ValidationPolicy::new("acme", TrustStore::from_certificates(root)));
+/// let chain = std::fs::read("../examples/chain/chain.pem").unwrap();
+/// let request = ValidationRequest {
+///     signature_type: "X509".into(),
+///     certificate: Some(Base64::encode_string(&chain)),
+///     ..Default::default()
+/// };
+/// let report = validator.validate(&request, "2030-01-01T00:00:00Z".parse::<Timestamp>().unwrap());
+/// assert!(report.is_acceptable(), "{}", serde_json::to_string(&report).unwrap());
+/// assert_eq!(validator.statistics().success, 1);
+/// ```
+pub struct Validator {
+    policy: ValidationPolicy,
+    verifier: Arc<dyn SignatureVerifier>,
+    stats: stats::Counters,
+}
+
+impl Validator {
+    /// A validator for `policy` with the default signature backend.
+    pub fn new(policy: ValidationPolicy) -> Self {
+        Self::with_verifier(policy, Arc::new(DefaultVerifier::default()))
+    }
+
+    /// A validator with another signature backend.
+    pub fn with_verifier(policy: ValidationPolicy, verifier: Arc<dyn SignatureVerifier>) -> Self {
+        Validator {
+            policy,
+            verifier,
+            stats: stats::Counters::default(),
+        }
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> &ValidationPolicy {
+        &self.policy
+    }
+
+    /// Validates a request at time `at` (the policy's time source may pick
+    /// another time for signatures) and counts it in the statistics.
+    pub fn validate(&self, request: &ValidationRequest, at: Timestamp) -> ValidationReport {
+        let report = self.dispatch(request, at);
+        self.stats.record(report.is_acceptable(), at);
+        report
+    }
+
+    /// Parses a request in the seed's JSON shape and validates it; a request
+    /// that does not parse gives a report whose `opResult` says why.
+    pub fn validate_json(&self, json: &str, at: Timestamp) -> ValidationReport {
+        match serde_json::from_str::<ValidationRequest>(json) {
+            Ok(request) => self.validate(&request, at),
+            Err(e) => {
+                let report = op_error(SeedCode::BadRequest, format!("request: {e}"));
+                self.stats.record(false, at);
+                report
+            }
+        }
+    }
+
+    /// Success and failure counters and the time of the last validation.
+    pub fn statistics(&self) -> Statistics {
+        self.stats.snapshot()
+    }
+
+    fn dispatch(&self, request: &ValidationRequest, at: Timestamp) -> ValidationReport {
+        let Some(kind) = SignatureType::parse(&request.signature_type) else {
+            return op_error(
+                SeedCode::BadRequest,
+                format!(
+                    "signatureType '{}' is not one of the seed's types",
+                    request.signature_type
+                ),
+            );
+        };
+        match kind {
+            SignatureType::P7b | SignatureType::X509 => {
+                certificates::validate(self, request, kind, at)
+            }
+            SignatureType::XadesEnveloped | SignatureType::XadesDetached | SignatureType::Pades => {
+                op_error(
+                    SeedCode::NotImplemented,
+                    format!("{} validation is not implemented yet", kind.name()),
+                )
+            }
+            SignatureType::Cades
+            | SignatureType::CadesMultiple
+            | SignatureType::CadesImplicit
+            | SignatureType::CadesExplicit
+            | SignatureType::Pkcs1 => op_error(
+                SeedCode::NotImplemented,
+                format!("{} validation is not implemented yet", kind.name()),
+            ),
+        }
+    }
+
+    /// The policy part of a report, before its certificate / signature parts.
+    fn policy_part(&self) -> PolicyPart {
+        PolicyPart {
+            result_status: ResultStatus::Success,
+            name: self.policy.name.clone(),
+            version: self.policy.version.clone(),
+            date: self.policy.date.to_string(),
+            certificate: None,
+            signature: None,
+        }
+    }
+}
+
+/// A report for a request that could not be processed.
+fn op_error(code: SeedCode, detail: String) -> ValidationReport {
+    let mut op_result = StatusBlock::default();
+    op_result.push(ResultStatus::Error, code.code(), Some(detail));
+    ValidationReport {
+        version: VERSION.to_string(),
+        op_result,
+        policy: None,
+        signers: None,
+        certificates: None,
+    }
+}

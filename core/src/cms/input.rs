@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use base64ct::{Base64, Encoding};
 
-use crate::cert::pem;
+use crate::cert::{looks_like_pem, pem_blocks};
 use crate::error::{Error, Result};
 
 /// PEM labels of a CMS / PKCS #7 message (RFC 7468 9 names `CMS` and
@@ -19,9 +19,9 @@ pub(crate) fn decode_input(input: &[u8]) -> Result<Cow<'_, [u8]>> {
     if input.first() == Some(&0x30) {
         return Ok(Cow::Borrowed(input));
     }
-    if pem::looks_like_pem(input) {
+    if looks_like_pem(input) {
         let mut found = Vec::new();
-        for (index, block) in pem::blocks(input).into_iter().enumerate() {
+        for (index, block) in pem_blocks(input).into_iter().enumerate() {
             if LABELS.contains(&block.label.as_str()) {
                 return block.der.map(Cow::Owned).map_err(|reason| Error::Pem {
                     index,

@@ -8,7 +8,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use validate::path::{CertificatePool, TrustStore, ValidationOptions, validate_path};
+use validate::path::{
+    CertificatePool, SignatureCache, TrustStore, ValidationOptions, validate_path,
+};
 use validate::{Certificate, DefaultVerifier, Timestamp, read_certificates_strict};
 use validate_benches::{openssl, openssl_rate, openssl_rates};
 
@@ -140,6 +142,21 @@ fn bench_paths(c: &mut Criterion) {
                     &intermediates,
                     &anchors,
                     &options,
+                    &verifier,
+                ))
+            })
+        });
+        // Warm caches: the same leaf again and again with a shared signature
+        // cache, as a long-lived Validator does.
+        let mut warm = options.clone();
+        warm.signature_cache = Some(std::sync::Arc::new(SignatureCache::new(1024)));
+        group.bench_function(format!("{label}_warm"), |b| {
+            b.iter(|| {
+                std::hint::black_box(validate_path(
+                    &leaf,
+                    &intermediates,
+                    &anchors,
+                    &warm,
                     &verifier,
                 ))
             })

@@ -12,7 +12,6 @@ use crate::report::{
     ValidationReport, WebCertificate,
 };
 use crate::request::{SignatureType, ValidationRequest, decode_base64};
-use crate::revocation::RevocationMode;
 use crate::time::Timestamp;
 
 /// Every certificate of the request is validated as an end entity for the
@@ -64,8 +63,7 @@ pub(super) fn validate(
     for cert in &certs {
         pool.add(Arc::new(cert.clone()));
     }
-    let mut options = policy.path_options(at, policy.purpose);
-    options.revocation = RevocationMode::from(policy.level);
+    let options = validator.path_options(at);
     // Level 0 asks for no trust: path problems are warnings there.
     let error = if policy.level >= ValidationLevel::Chain {
         ResultStatus::Error

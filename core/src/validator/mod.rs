@@ -16,10 +16,15 @@ pub use health::{
 pub use stats::Statistics;
 
 use crate::crypto::{DefaultVerifier, SignatureVerifier};
+use crate::path::{SignatureCache, ValidationOptions};
 use crate::policy::ValidationPolicy;
 use crate::report::{PolicyPart, ResultStatus, SeedCode, StatusBlock, VERSION, ValidationReport};
 use crate::request::{SignatureType, ValidationRequest};
-use crate::revocation::RevocationSources;
+use crate::revocation::{RevocationMode, RevocationSources};
+
+/// Signature verdicts a validator keeps: 65,536 issuer/subject pairs (a few
+/// MiB) hold every chain a busy service sees many times over.
+const SIGNATURE_CACHE_CAPACITY: usize = 65_536;
 use crate::time::Timestamp;
 
 /// Validates requests against one policy and keeps its statistics.
@@ -45,6 +50,8 @@ pub struct Validator {
     policy: ValidationPolicy,
     verifier: Arc<dyn SignatureVerifier>,
     revocation: RevocationSources,
+    /// Certificate signatures verified by earlier validations.
+    signatures: Arc<SignatureCache>,
     stats: stats::Counters,
 }
 
@@ -60,6 +67,7 @@ impl Validator {
             policy,
             verifier,
             revocation: RevocationSources::new(),
+            signatures: Arc::new(SignatureCache::new(SIGNATURE_CACHE_CAPACITY)),
             stats: stats::Counters::default(),
         }
     }
@@ -130,6 +138,16 @@ impl Validator {
                 )
             }
         }
+    }
+
+    /// Path options for this validator's policy at `at`: the policy's
+    /// purpose, algorithm rules and revocation mode (from its level), and
+    /// the shared signature cache.
+    fn path_options(&self, at: Timestamp) -> ValidationOptions {
+        let mut options = self.policy.path_options(at, self.policy.purpose);
+        options.revocation = RevocationMode::from(self.policy.level);
+        options.signature_cache = Some(Arc::clone(&self.signatures));
+        options
     }
 
     /// The policy part of a report, before its certificate / signature parts.

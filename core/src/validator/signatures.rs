@@ -14,14 +14,12 @@ use crate::report::{
     ValidationReport, WebCertificate,
 };
 use crate::request::{SignatureType, ValidationRequest, decode_base64};
-use crate::revocation::RevocationMode;
 use crate::time::Timestamp;
 
 /// The verification context of a policy at `at`.
 fn context<'a>(validator: &'a Validator, at: Timestamp) -> VerifyContext<'a> {
     let policy = validator.policy();
-    let mut options = policy.path_options(at, policy.purpose);
-    options.revocation = RevocationMode::from(policy.level);
+    let options = validator.path_options(at);
     let mut ctx =
         VerifyContext::new(&policy.anchors, options).with_intermediates(&policy.intermediates);
     ctx.verifier = validator.verifier.as_ref();

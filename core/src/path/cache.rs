@@ -5,6 +5,9 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+/// (SHA-256 of the issuer, SHA-256 of the subject) to "the signature verifies".
+type Verdicts = HashMap<([u8; 32], [u8; 32]), bool>;
+
 /// Issuer-to-subject signature verdicts keyed by the SHA-256 of both
 /// certificates. Share one (in an `Arc`) between validations through
 /// [`super::ValidationOptions::signature_cache`]; it is `Send + Sync`.
@@ -18,7 +21,7 @@ use std::sync::Mutex;
 #[derive(Debug)]
 pub struct SignatureCache {
     capacity: usize,
-    verdicts: Mutex<HashMap<([u8; 32], [u8; 32]), bool>>,
+    verdicts: Mutex<Verdicts>,
 }
 
 impl SignatureCache {
@@ -55,7 +58,7 @@ impl SignatureCache {
         self.len() == 0
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<([u8; 32], [u8; 32]), bool>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Verdicts> {
         // A poisoned lock holds plain verdicts that are still right.
         self.verdicts.lock().unwrap_or_else(|p| p.into_inner())
     }

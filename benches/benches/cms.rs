@@ -1,6 +1,7 @@
 //! Detached CMS verification for 1 KiB, 1 MiB and 100 MiB of content
 //! (RSA-2048 and P-256 signers of the example 3-certificate chain,
-//! SHA-256, signed attributes), the content streamed from its file, beside
+//! SHA-256, signed attributes, the intermediate carried in the message),
+//! the content streamed from its file, beside
 //! OpenSSL's in-process `CMS_verify` on the same files in the same run.
 //! Prints the peak resident memory of the process at the end.
 //!

@@ -169,6 +169,10 @@ impl Search<'_> {
             if self.exhausted.is_some() {
                 break;
             }
+            // A self-signed certificate is its own issuer candidate: not a loop to report.
+            if candidate.sha256() == current.sha256() {
+                continue;
+            }
             // Loop detection: a certificate, or the same subject with the same key, only once.
             if path.iter().any(|c| {
                 c.sha256() == candidate.sha256()

@@ -1,5 +1,7 @@
 //! The subject public key (RFC 5280 4.1.2.7): algorithm, curve and size.
 
+use std::sync::OnceLock;
+
 use der::{Encode, asn1::ObjectIdentifier};
 use spki::SubjectPublicKeyInfoOwned;
 
@@ -37,7 +39,9 @@ pub mod oid {
 pub struct PublicKeyInfo {
     spki: SubjectPublicKeyInfoOwned,
     der: Vec<u8>,
-    bits: Option<u32>,
+    /// Computed on first use: sizing a key means parsing it, which path
+    /// validation needs only for weak-key checks and record parsing never.
+    bits: OnceLock<Option<u32>>,
 }
 
 impl PublicKeyInfo {
@@ -45,8 +49,11 @@ impl PublicKeyInfo {
         let der = spki
             .to_der()
             .map_err(|e| Error::der("SubjectPublicKeyInfo", e))?;
-        let bits = key_bits(&spki);
-        Ok(PublicKeyInfo { spki, der, bits })
+        Ok(PublicKeyInfo {
+            spki,
+            der,
+            bits: OnceLock::new(),
+        })
     }
 
     /// The algorithm OID (e.g. rsaEncryption).
@@ -71,7 +78,7 @@ impl PublicKeyInfo {
     /// not decode, its type is unknown or its size is outside what the
     /// signature backend accepts (RSA 512 to 16384 bits).
     pub fn bits(&self) -> Option<u32> {
-        self.bits
+        *self.bits.get_or_init(|| key_bits(&self.spki))
     }
 
     /// The decoded SubjectPublicKeyInfo.

@@ -19,7 +19,7 @@ mod input;
 mod pkcs1;
 mod result;
 mod timestamp;
-mod tlv;
+pub(crate) mod tlv;
 mod verify;
 
 pub use attributes::{EssBinding, SignedAttributesInfo};

@@ -9,9 +9,9 @@ use base64ct::{Base64, Encoding};
 use clap::Args;
 use validate::Timestamp;
 use validate::path::{CertificatePool, Purpose, TrustStore};
-use validate::policy::{PolicyFile, ValidationPolicy};
+use validate::policy::{PolicyFile, ValidationLevel, ValidationPolicy};
 use validate::report::ValidationReport;
-use validate::request::ValidationRequest;
+use validate::request::{SignatureType, ValidationRequest};
 use validate::validator::Validator;
 
 use crate::{exit, input};
@@ -34,6 +34,16 @@ pub struct PolicyArgs {
     /// Validation time (RFC 3339); default now.
     #[arg(long)]
     at: Option<String>,
+    /// CRL files (PEM or DER).
+    #[arg(long, num_args = 1..)]
+    crls: Vec<PathBuf>,
+    /// Revocation checking: none, soft or hard; sets the policy level to 1, 2 or 3
+    /// (default: the policy's level).
+    #[arg(long, value_enum)]
+    revocation: Option<input::RevocationArg>,
+    /// Never fetch: use only the CRLs given.
+    #[arg(long)]
+    offline: bool,
 }
 
 #[derive(Args)]
@@ -71,7 +81,15 @@ pub fn run_verify(args: VerifyArgs) -> ExitCode {
         let request = ValidationRequest {
             signature_type: match &args.signature_type {
                 Some(t) => t.clone(),
-                None => detect_type(&signature, args.content.is_some()).to_string(),
+                None => SignatureType::detect(&signature, args.content.is_some())
+                    .ok_or_else(|| {
+                        format!(
+                            "{}: neither a CMS signature nor certificates; give --type",
+                            args.signature.display()
+                        )
+                    })?
+                    .name()
+                    .to_string(),
             },
             signature: Some(Base64::encode_string(&signature)),
             signed_text: args
@@ -164,7 +182,15 @@ fn load_validator(args: &PolicyArgs) -> Result<Validator, String> {
             .parse::<Purpose>()
             .map_err(|e| format!("--purpose: {e}"))?;
     }
-    Ok(Validator::new(policy))
+    if let Some(revocation) = args.revocation {
+        policy.level = match revocation {
+            input::RevocationArg::None => ValidationLevel::Chain,
+            input::RevocationArg::Soft => ValidationLevel::RevocationSoft,
+            input::RevocationArg::Hard => ValidationLevel::RevocationHard,
+        };
+    }
+    let sources = input::revocation_sources(&args.crls, args.offline)?;
+    Ok(Validator::new(policy).with_revocation_sources(sources))
 }
 
 fn load_policy_file(path: &Path) -> Result<ValidationPolicy, String> {
@@ -181,22 +207,4 @@ fn load_policy_file(path: &Path) -> Result<ValidationPolicy, String> {
             })
         })
         .map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// Detects the signatureType of a file: certificates (PEM or a certs-only
-/// bundle) are X509/P7B; anything else is taken as CMS.
-fn detect_type(bytes: &[u8], detached_content: bool) -> &'static str {
-    match validate::read_certificates(bytes) {
-        Ok(entries) if entries.iter().any(Result::is_ok) => {
-            if bytes.windows(5).any(|w| w == b"PKCS7")
-                || bytes.first() == Some(&0x30) && entries.len() > 1
-            {
-                "P7B"
-            } else {
-                "X509"
-            }
-        }
-        _ if detached_content => "CAdES-Explicit",
-        _ => "CAdES",
-    }
 }

@@ -116,39 +116,12 @@ fn bad_time_is_bad_input() {
     assert!(err.contains("--at") && err.contains("yesterday"), "{err}");
 }
 
-/// A CRL made by `openssl ca -gencrl` with the example intermediate's key.
+/// A CRL of the example intermediate CA.
 fn make_crl(dir: &Path, revoked_serial: Option<&str>) -> String {
-    std::fs::create_dir_all(dir).unwrap();
-    let index = match revoked_serial {
-        Some(serial) => format!("R\t361121063711Z\t260101000000Z\t{serial}\tunknown\t/CN=x\n"),
-        None => String::new(),
-    };
-    std::fs::write(dir.join("index.txt"), index).unwrap();
-    std::fs::write(dir.join("crlnumber"), "01\n").unwrap();
-    std::fs::write(
-        dir.join("ca.cnf"),
-        format!(
-            "[ca]\ndefault_ca = d\n[d]\ndatabase = {}\ncrlnumber = {}\ndefault_md = sha256\n",
-            dir.join("index.txt").display(),
-            dir.join("crlnumber").display()
-        ),
-    )
-    .unwrap();
-    let crl = dir.join("crl.pem");
-    let status = Command::new("openssl")
-        .args(["ca", "-gencrl", "-batch", "-crldays", "3650"])
-        .arg("-config")
-        .arg(dir.join("ca.cnf"))
-        .arg("-keyfile")
-        .arg(example("intermediate.key"))
-        .arg("-cert")
-        .arg(example("intermediate.pem"))
-        .arg("-out")
-        .arg(&crl)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    crl.to_string_lossy().into_owned()
+    let (cert, key) = (example("intermediate.pem"), example("intermediate.key"));
+    validate_tests::make_crl(dir, Path::new(&cert), Path::new(&key), revoked_serial)
+        .to_string_lossy()
+        .into_owned()
 }
 
 #[test]

@@ -98,6 +98,24 @@ impl SignatureType {
     }
 }
 
+impl SignatureType {
+    /// Detects the type of a signature or certificate file: a CMS SignedData
+    /// with signers is CAdES (CAdES-Explicit when the content comes
+    /// separately), a certs-only PKCS#7 bundle is P7B, certificates are X509.
+    pub fn detect(input: &[u8], detached_content: bool) -> Option<SignatureType> {
+        match crate::cms::signer_count(input) {
+            Some(n) if n > 0 && detached_content => return Some(SignatureType::CadesExplicit),
+            Some(n) if n > 0 => return Some(SignatureType::Cades),
+            Some(_) => return Some(SignatureType::P7b),
+            None => {}
+        }
+        crate::cert::read_certificates(input)
+            .ok()
+            .filter(|entries| entries.iter().any(Result::is_ok))
+            .map(|_| SignatureType::X509)
+    }
+}
+
 impl ValidationRequest {
     /// The signed bytes: `signedText` decoded per `signedTextPack` (UTF-8
     /// bytes of the text when no pack is given). `Err` names the field.

@@ -103,10 +103,15 @@ fn hundred_thousand_entries_parse_once_then_lookups() {
     assert!(!ok && out.contains("certificate revoked"), "{out}");
 
     eprintln!(
-        "100,000-entry CRL ({} bytes, debug build): parse {parse:?}; {ENTRIES} lookups {lookups:?} ({:?} each); \
+        "100,000-entry CRL ({} bytes, {} build): parse {parse:?}; {ENTRIES} lookups {lookups:?} ({:?} each); \
          first check (signature) {first_check:?}; {CHECKS} further checks {checks:?} ({:?} each); \
          openssl crl -noout (process, parse) {openssl_parse:?}; openssl verify -crl_check (process, parse, verify) {openssl_verify:?}",
         der.len(),
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        },
         lookups / ENTRIES,
         checks / CHECKS,
     );

@@ -79,3 +79,47 @@ pub fn numbered_entry(i: u64) -> ArchiveEntry {
     e.event_id = i64::try_from(i).unwrap_or(i64::MAX);
     e
 }
+
+/// A CRL made by `openssl ca -gencrl` in `dir` for the CA `ca_cert` / `ca_key`,
+/// listing `revoked_serial` (hex) when given; version 2 with a cRLNumber.
+pub fn make_crl(
+    dir: &Path,
+    ca_cert: &Path,
+    ca_key: &Path,
+    revoked_serial: Option<&str>,
+) -> PathBuf {
+    std::fs::create_dir_all(dir).unwrap();
+    let index = match revoked_serial {
+        Some(serial) => format!("R\t361121063711Z\t260101000000Z\t{serial}\tunknown\t/CN=x\n"),
+        None => String::new(),
+    };
+    std::fs::write(dir.join("index.txt"), index).unwrap();
+    std::fs::write(dir.join("crlnumber"), "01\n").unwrap();
+    std::fs::write(
+        dir.join("ca.cnf"),
+        format!(
+            "[ca]\ndefault_ca = d\n[d]\ndatabase = {}\ncrlnumber = {}\ndefault_md = sha256\n",
+            dir.join("index.txt").display(),
+            dir.join("crlnumber").display()
+        ),
+    )
+    .unwrap();
+    let crl = dir.join("crl.pem");
+    let out = Command::new("openssl")
+        .args(["ca", "-gencrl", "-batch", "-crldays", "3650", "-config"])
+        .arg(dir.join("ca.cnf"))
+        .arg("-keyfile")
+        .arg(ca_key)
+        .arg("-cert")
+        .arg(ca_cert)
+        .arg("-out")
+        .arg(&crl)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    crl
+}

@@ -3,10 +3,9 @@
 //! by the test's end-entity certificate. For every test of pkits-dev.json
 //! the signature over the content must be intact and made by the end
 //! entity; the message verdict must equal `validate_path`'s on the end
-//! entity with the test's anchor, certificates and initial policy settings;
-//! and every test PKITS expects valid (without needing CRLs) is valid.
-//! (Invalid-expected verdicts are the path module's business: its own
-//! PKITS tests cover them.)
+//! entity with the test's anchor, certificates, CRLs (hard revocation
+//! checking, as PKITS expects) and initial policy settings; and the message
+//! is valid exactly when PKITS expects the test's path to be valid.
 
 use std::path::{Path, PathBuf};
 
@@ -14,6 +13,7 @@ use base64ct::{Base64, Encoding};
 use serde_json::Value;
 use validate::cms::{VerifyContext, verify_signed_data};
 use validate::path::{CertificatePool, TrustStore, ValidationOptions};
+use validate::revocation::{Crl, RevocationMode, RevocationSources};
 use validate::{Certificate, Timestamp};
 use validate_tests::repo_root;
 
@@ -97,7 +97,22 @@ fn pkits_smime_signatures_verify_with_the_end_entity() {
             .as_bool()
             .unwrap();
         options.inhibit_any_policy = settings["initial_inhibit_any_policy"].as_bool().unwrap();
-        let ctx = VerifyContext::new(&anchors, options).with_intermediates(&pool);
+        options.revocation = RevocationMode::Hard;
+        options.offline = true;
+        let crls: Vec<Crl> = test["crls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| {
+                Crl::from_der(
+                    &std::fs::read(pkits().join("data/crls").join(n.as_str().unwrap())).unwrap(),
+                )
+                .unwrap()
+            })
+            .collect();
+        let sources = RevocationSources::new().with_crls(crls);
+        let mut ctx = VerifyContext::new(&anchors, options).with_intermediates(&pool);
+        ctx.revocation = Some(&sources);
         let r = verify_signed_data(&p7s, Some(&mut content.as_slice()), &ctx)
             .unwrap_or_else(|e| panic!("{id} {smime}: {e}"));
         assert_eq!(r.signers.len(), 1, "{id}");
@@ -117,24 +132,25 @@ fn pkits_smime_signatures_verify_with_the_end_entity() {
         intact += 1;
         // The message verdict is the signer path's verdict: the same as
         // validate_path on the end entity with the same inputs.
-        let alone = validate::path::validate_path(
+        let alone = validate::path::validate_path_with_revocation(
             &cert(last_cert.as_str().unwrap()),
             &pool,
             &anchors,
             &ctx.options,
             &validate::DefaultVerifier::default(),
+            &sources,
         );
         assert_eq!(r.valid, alone.valid, "{id}: CMS and path verdicts differ");
-        // Tests PKITS expects valid (and that need no CRL) are valid.
-        if !test["needs_revocation"].as_bool().unwrap()
-            && test["expected"].as_str().unwrap() == "valid"
-        {
-            assert!(
-                r.valid,
-                "{id} {smime}: {:#?} {:#?}",
-                s.findings,
-                s.path.as_ref().map(|p| &p.findings)
-            );
+        // PKITS's expected result, CRL-dependent tests included.
+        let expected = test["expected"].as_str().unwrap() == "valid";
+        assert_eq!(
+            r.valid,
+            expected,
+            "{id} {smime}: {:#?} {:#?}",
+            s.findings,
+            s.path.as_ref().map(|p| &p.findings)
+        );
+        if expected {
             valid_seen += 1;
         }
         verdicts += 1;

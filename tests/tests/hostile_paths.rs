@@ -91,3 +91,27 @@ fn a_trusted_mesh_member_is_found_at_once() {
     assert!(result.valid, "{:?}", result.findings);
     assert_eq!(result.chain.len(), 2);
 }
+
+#[test]
+fn an_untrusted_self_signed_root_among_the_intermediates_is_untrusted_root() {
+    let root = Issuer::new("CN=Untrusted Root", 7);
+    let ca = Issuer::new("CN=Issuing CA", 8);
+    let mut pool = CertificatePool::new();
+    for der in [issue(&root, &root, 1, true), issue(&ca, &root, 2, true)] {
+        pool.add(std::sync::Arc::new(Certificate::from_der(&der).unwrap()));
+    }
+    let leaf = Certificate::from_der(&issue(&Issuer::new("CN=leaf", 9), &ca, 3, false)).unwrap();
+    let options = ValidationOptions::at(Timestamp::from_unix_seconds(1_700_000_000));
+    let result = validate_path(
+        &leaf,
+        &pool,
+        &TrustStore::new(),
+        &options,
+        &DefaultVerifier::default(),
+    );
+    assert!(!result.valid);
+    assert_eq!(result.chain.len(), 3);
+    let codes: Vec<ResultCode> = result.findings.iter().map(|f| f.code).collect();
+    assert_eq!(codes, [ResultCode::UntrustedRoot], "{:?}", result.findings);
+    assert_eq!(result.chain_flags().to_string(), "UntrustedRoot");
+}

@@ -81,3 +81,50 @@ fn outer_tag_mutation_is_rejected_naming_the_structure() {
         assert!(err.to_string().contains("Certificate"), "{err}");
     }
 }
+
+fn example_validator() -> validate::validator::Validator {
+    let root = std::fs::read(validate_tests::repo_root().join("examples/chain/root.pem")).unwrap();
+    let anchors = validate::path::TrustStore::from_certificates(
+        read_certificates(&root).unwrap().into_iter().flatten(),
+    );
+    validate::validator::Validator::new(validate::policy::ValidationPolicy::new("fuzz", anchors))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 500, ..ProptestConfig::default() })]
+
+    /// Requests with every signature type and random or mutated payloads:
+    /// the validator always answers with a report.
+    #[test]
+    fn validator_requests_never_panic(
+        kind in prop::sample::select(vec!["CAdES", "CAdES-Multiple", "CAdES-Implicit", "CAdES-Explicit", "P7B", "X509", "PKCS1", "PAdES", "XAdES-Detached", "bogus"]),
+        payload in proptest::collection::vec(any::<u8>(), 0..512),
+        flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..6),
+        use_real in any::<bool>(),
+        pack in prop::sample::select(vec!["", "BASE64", "BASE64-ISO-8859-1", "UTF-16"]),
+    ) {
+        let b64 = |b: &[u8]| <base64ct::Base64 as base64ct::Encoding>::encode_string(b);
+        let mut signature = if use_real {
+            std::fs::read(validate_tests::repo_root().join("examples/signatures/attached.p7m")).unwrap()
+        } else {
+            payload.clone()
+        };
+        for (at, value) in flips {
+            if !signature.is_empty() {
+                let i = at.index(signature.len());
+                signature[i] = value;
+            }
+        }
+        let request = serde_json::json!({
+            "signatureType": kind,
+            "signature": b64(&signature),
+            "certificate": b64(&payload),
+            "algorithm": "SHA256withRSA",
+            "signedText": b64(&payload),
+            "signedTextPack": pack,
+        });
+        let at = "2030-01-01T00:00:00Z".parse().unwrap();
+        let report = example_validator().validate_json(&request.to_string(), at);
+        let _ = serde_json::to_string(&report).unwrap();
+    }
+}

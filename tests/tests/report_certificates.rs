@@ -247,3 +247,69 @@ fn validator_is_shared_between_threads() {
     });
     assert_eq!(validator.statistics().success, 20);
 }
+
+#[test]
+fn policy_health_probes_revocation_sources_at_level_2() {
+    let read = |f: &str| read_certificates_strict(&std::fs::read(example(f)).unwrap()).unwrap();
+    let mut policy = ValidationPolicy::new("acme", TrustStore::from_certificates(read("root.pem")));
+    policy.intermediates =
+        validate::path::CertificatePool::from_certificates(read("intermediate.pem"));
+    policy.level = validate::policy::ValidationLevel::RevocationSoft;
+    let at = at("2030-01-01T00:00:00Z");
+    // No CRL and no fetcher: the anchor's revocation source cannot answer.
+    let warn = serde_json::to_value(Validator::new(policy.clone()).policy_health(at)).unwrap();
+    assert_eq!(warn["status"], "WARN", "{warn}");
+    let note = &warn["info"]["notes"]["resultList"][0];
+    assert_eq!(note["code"], 30075);
+    assert!(
+        note["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("[0] CN=Example Code Signing CA"),
+        "{note}"
+    );
+    // The root's CRL (made by openssl ca) answers for the intermediate.
+    let dir = std::env::temp_dir().join(format!("validate-health-{}", std::process::id()));
+    let crl = validate_tests::make_crl(&dir, &example("root.pem"), &example("root.key"), None);
+    let crls = validate::revocation::read_crls(&std::fs::read(crl).unwrap()).unwrap();
+    let sources = validate::revocation::RevocationSources::new().with_crls(crls);
+    let ok = serde_json::to_value(
+        Validator::new(policy)
+            .with_revocation_sources(sources)
+            .policy_health(at),
+    )
+    .unwrap();
+    assert_eq!(ok["status"], "OK", "{ok}");
+}
+
+#[test]
+fn record_timestamping_columns_from_a_tsa_path() {
+    use validate::CertificateRecord;
+    use validate::path::{CertificatePool, Purpose, ValidationOptions, validate_path};
+    let read = |f: &str| read_certificates_strict(&std::fs::read(example(f)).unwrap()).unwrap();
+    let tsa = read("tsa.pem").remove(0);
+    let anchors = TrustStore::from_certificates(read("root.pem"));
+    let pool = CertificatePool::from_certificates(read("intermediate.pem"));
+    let mut record = CertificateRecord::from_certificate(&tsa);
+    for (time, status) in [
+        ("2030-01-01T00:00:00Z", "Good"),
+        ("2099-01-01T00:00:00Z", "Invalid"),
+    ] {
+        let mut options = ValidationOptions::at(at(time));
+        options.purposes.push(Purpose::TimeStamping);
+        let path = validate_path(
+            &tsa,
+            &pool,
+            &anchors,
+            &options,
+            &validate::DefaultVerifier::default(),
+        );
+        record.set_timestamping_status(&path, at(time));
+        let json = serde_json::to_value(&record).unwrap();
+        assert_eq!(json["TimestampingStatus"], status);
+        assert_eq!(json["TimestampingCommitTimestamp"], time);
+        assert!(json["CodeSigningStatus"].is_null());
+    }
+    let json = serde_json::to_value(&record).unwrap();
+    assert_eq!(json["TimestampingStatusFlags"], "NotTimeValid");
+}

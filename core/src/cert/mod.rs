@@ -5,14 +5,13 @@ mod bundle;
 mod certificate;
 pub mod extensions;
 mod name;
-pub(crate) mod pem;
+mod pem;
 pub mod public_key;
 mod serial;
 
 pub use bundle::{MAX_BUNDLE_SIZE, read_certificates, read_certificates_strict};
-pub(crate) use certificate::parse_asn1_time;
-pub(crate) use certificate::validity_time;
 pub use certificate::{Certificate, MAX_CERTIFICATE_SIZE, ValidityTime};
+pub(crate) use certificate::{parse_asn1_time, validity_time};
 pub use extensions::{Extension, ExtensionValue, KeyUsage};
 pub use name::{DistinguishedName, NameAttribute};
 pub(crate) use pem::{blocks as pem_blocks, looks_like_pem};

@@ -1,11 +1,11 @@
 //! The subject public key (RFC 5280 4.1.2.7): algorithm, curve and size.
 
-use der::{
-    Decode, Encode, Sequence,
-    asn1::{ObjectIdentifier, UintRef},
-};
+use std::sync::OnceLock;
+
+use der::{Encode, asn1::ObjectIdentifier};
 use spki::SubjectPublicKeyInfoOwned;
 
+use crate::crypto::SignerKey;
 use crate::error::{Error, Result};
 
 /// Public key algorithm OIDs (RFC 3279, RFC 4055, RFC 5480, RFC 8410).
@@ -39,25 +39,9 @@ pub mod oid {
 pub struct PublicKeyInfo {
     spki: SubjectPublicKeyInfoOwned,
     der: Vec<u8>,
-    bits: Option<u32>,
-}
-
-/// RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } (RFC 8017 A.1.1)
-// Every field is decoded to check the structure; only the size is read here.
-#[allow(dead_code)]
-#[derive(Sequence)]
-struct RsaPublicKey<'a> {
-    modulus: UintRef<'a>,
-    public_exponent: UintRef<'a>,
-}
-
-/// Dss-Parms ::= SEQUENCE { p INTEGER, q INTEGER, g INTEGER } (RFC 3279 2.3.2)
-#[allow(dead_code)]
-#[derive(Sequence)]
-struct DssParms<'a> {
-    p: UintRef<'a>,
-    q: UintRef<'a>,
-    g: UintRef<'a>,
+    /// Computed on first use: sizing a key means parsing it, which path
+    /// validation needs only for weak-key checks and record parsing never.
+    bits: OnceLock<Option<u32>>,
 }
 
 impl PublicKeyInfo {
@@ -65,8 +49,11 @@ impl PublicKeyInfo {
         let der = spki
             .to_der()
             .map_err(|e| Error::der("SubjectPublicKeyInfo", e))?;
-        let bits = key_bits(&spki);
-        Ok(PublicKeyInfo { spki, der, bits })
+        Ok(PublicKeyInfo {
+            spki,
+            der,
+            bits: OnceLock::new(),
+        })
     }
 
     /// The algorithm OID (e.g. rsaEncryption).
@@ -88,9 +75,10 @@ impl PublicKeyInfo {
 
     /// Key size in bits: the RSA modulus or DSA prime length, the curve
     /// size, 256 for Ed25519 and 456 for Ed448; `None` when the key does
-    /// not decode or its type is unknown.
+    /// not decode, its type is unknown or its size is outside what the
+    /// signature backend accepts (RSA 512 to 16384 bits).
     pub fn bits(&self) -> Option<u32> {
-        self.bits
+        *self.bits.get_or_init(|| key_bits(&self.spki))
     }
 
     /// The decoded SubjectPublicKeyInfo.
@@ -110,49 +98,24 @@ impl PublicKeyInfo {
 }
 
 fn key_bits(spki: &SubjectPublicKeyInfoOwned) -> Option<u32> {
-    let key = spki.subject_public_key.as_bytes()?;
-    let alg = spki.algorithm.oid;
-    if alg == oid::RSA || alg == oid::RSA_PSS {
-        let rsa = RsaPublicKey::from_der(key).ok()?;
-        return Some(uint_bits(rsa.modulus.as_bytes()));
+    // Every key the signature backend supports is sized by the backend's own parse.
+    if let Ok(info) = SignerKey::from(spki).info() {
+        return Some(info.bits);
     }
+    // Others, from their encoding alone.
+    let alg = spki.algorithm.oid;
     if alg == oid::EC_PUBLIC_KEY {
+        let key = spki.subject_public_key.as_bytes()?;
         let curve = spki
             .algorithm
             .parameters
             .as_ref()?
             .decode_as::<ObjectIdentifier>();
         return match curve.ok()? {
-            oid::P256 | oid::SECP256K1 => Some(256),
-            oid::P384 => Some(384),
-            oid::P521 => Some(521),
+            oid::SECP256K1 => Some(256),
             // An uncompressed point is 04 || X || Y.
             _ => u32::try_from(key.len().saturating_sub(1) / 2 * 8).ok(),
         };
     }
-    if alg == oid::ED25519 {
-        return Some(256);
-    }
-    if alg == oid::ED448 {
-        return Some(456);
-    }
-    if alg == oid::DSA {
-        let params = spki
-            .algorithm
-            .parameters
-            .as_ref()?
-            .decode_as::<DssParms<'_>>();
-        let params = params.ok()?;
-        return Some(uint_bits(params.p.as_bytes()));
-    }
-    None
-}
-
-/// Bit length of a big-endian unsigned integer.
-fn uint_bits(bytes: &[u8]) -> u32 {
-    let Some(first) = bytes.iter().position(|&b| b != 0) else {
-        return 0;
-    };
-    let len = u32::try_from(bytes.len() - first).unwrap_or(u32::MAX / 8);
-    len * 8 - bytes[first].leading_zeros()
+    (alg == oid::ED448).then_some(456)
 }

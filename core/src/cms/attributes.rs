@@ -284,3 +284,173 @@ fn ess_first_cert_id(version: u8, value: Tlv<'_>) -> Result<CertId<'_>, String> 
 pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cms::tlv::{encode, single};
+
+    const LEAF: &[u8] = include_bytes!("../../../examples/chain/leaf.pem");
+
+    /// SigningCertificateV2 { certs { ESSCertIDv2 { [hashAlgorithm], certHash, [issuerSerial] } } }
+    fn v2(
+        hash_ai: Option<&str>,
+        cert_hash: &[u8],
+        issuer_serial: Option<(&[u8], &[u8])>,
+    ) -> Vec<u8> {
+        let mut id = Vec::new();
+        if let Some(oid) = hash_ai {
+            let oid = ObjectIdentifier::new_unwrap(oid);
+            id.extend(encode(tag::SEQUENCE, &encode(tag::OID, oid.as_bytes())));
+        }
+        id.extend(encode(tag::OCTET_STRING, cert_hash));
+        if let Some((issuer, serial)) = issuer_serial {
+            let names = encode(tag::SEQUENCE, &encode(0xa4, issuer));
+            id.extend(encode(
+                tag::SEQUENCE,
+                &[names, encode(tag::INTEGER, serial)].concat(),
+            ));
+        }
+        encode(
+            tag::SEQUENCE,
+            &encode(tag::SEQUENCE, &encode(tag::SEQUENCE, &id)),
+        )
+    }
+
+    #[test]
+    fn ess_binding_checks_hash_issuer_and_serial() {
+        let cert = Certificate::from_pem(LEAF).unwrap();
+        let sha256 = DigestAlgorithm::Sha256.digest(cert.der());
+        let sha384 = DigestAlgorithm::Sha384.digest(cert.der());
+        let issuer = cert.issuer().der().to_vec();
+        let serial = cert.serial().as_bytes().to_vec();
+        let check = |der: Vec<u8>, version| check_ess(version, single(&der, "t").unwrap(), &cert);
+        // Default SHA-256, explicit SHA-384, with and without issuerSerial.
+        assert!(matches!(
+            check(v2(None, &sha256, None), 2),
+            EssBinding::Matches {
+                version: 2,
+                hash: DigestAlgorithm::Sha256
+            }
+        ));
+        assert!(matches!(
+            check(
+                v2(
+                    Some("2.16.840.1.101.3.4.2.2"),
+                    &sha384,
+                    Some((&issuer, &serial))
+                ),
+                2
+            ),
+            EssBinding::Matches {
+                hash: DigestAlgorithm::Sha384,
+                ..
+            }
+        ));
+        // Wrong hash, wrong serial, wrong issuer.
+        assert!(matches!(
+            check(v2(None, &sha384, None), 2),
+            EssBinding::Mismatch { .. }
+        ));
+        assert!(matches!(
+            check(v2(None, &sha256, Some((&issuer, &[0x01]))), 2),
+            EssBinding::Mismatch { .. }
+        ));
+        let other = cert.subject().der().to_vec();
+        assert!(matches!(
+            check(v2(None, &sha256, Some((&other, &serial))), 2),
+            EssBinding::Mismatch { .. }
+        ));
+        // Version 1: SHA-1, no algorithm field.
+        let sha1 = DigestAlgorithm::Sha1.digest(cert.der());
+        assert!(matches!(
+            check(v2(None, &sha1, None), 1),
+            EssBinding::Matches {
+                version: 1,
+                hash: DigestAlgorithm::Sha1
+            }
+        ));
+        // Unsupported hash (MD5) and garbage.
+        assert!(matches!(
+            check(v2(Some("1.2.840.113549.2.5"), &sha256, None), 2),
+            EssBinding::Malformed { .. }
+        ));
+        assert!(matches!(
+            check(encode(tag::SEQUENCE, &[]), 2),
+            EssBinding::Malformed { .. }
+        ));
+        assert!(matches!(
+            check(encode(tag::NULL, &[]), 2),
+            EssBinding::Malformed { .. }
+        ));
+    }
+
+    fn attr(oid: &str, values: &[Vec<u8>]) -> Vec<u8> {
+        let oid = ObjectIdentifier::new_unwrap(oid);
+        encode(
+            tag::SEQUENCE,
+            &[
+                encode(tag::OID, oid.as_bytes()),
+                encode(tag::SET, &values.concat()),
+            ]
+            .concat(),
+        )
+    }
+
+    #[test]
+    fn signed_attributes_are_read_once_with_one_value() {
+        let ct = encode(
+            tag::OID,
+            ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1").as_bytes(),
+        );
+        let md = encode(tag::OCTET_STRING, &[1, 2, 3]);
+        let st = encode(tag::UTC_TIME, b"300101000000Z");
+        let set = encode(
+            tag::CTX0,
+            &[
+                attr("1.2.840.113549.1.9.3", std::slice::from_ref(&ct)),
+                attr("1.2.840.113549.1.9.4", &[md.clone(), md.clone()]),
+                attr("1.2.840.113549.1.9.5", &[st]),
+                attr(
+                    "1.2.840.113549.1.9.5",
+                    &[encode(tag::GENERALIZED_TIME, b"20300101000000Z")],
+                ),
+            ]
+            .concat(),
+        );
+        let tlv = single(&set, "attrs").unwrap();
+        let attrs = super::super::asn1::attributes(&tlv, 10).unwrap();
+        let mut findings = Vec::new();
+        let signed = read_signed(&attrs, &mut findings);
+        assert_eq!(
+            signed.info.content_type.unwrap().to_string(),
+            "1.2.840.113549.1.7.1"
+        );
+        assert_eq!(signed.info.message_digest, None, "two values");
+        assert_eq!(signed.info.signing_time, None, "attribute twice");
+        assert_eq!(findings.len(), 2);
+        assert!(
+            findings
+                .iter()
+                .all(|f| f.code == CmsCode::AttributeMalformed)
+        );
+        assert_eq!(signed.info.attribute_types.len(), 4);
+        // The attribute count limit.
+        assert!(super::super::asn1::attributes(&tlv, 3).is_err());
+        // A GeneralizedTime signing time alone is read.
+        let set = encode(
+            tag::CTX0,
+            &attr(
+                "1.2.840.113549.1.9.5",
+                &[encode(tag::GENERALIZED_TIME, b"20300101000000Z")],
+            ),
+        );
+        let tlv = single(&set, "attrs").unwrap();
+        let attrs = super::super::asn1::attributes(&tlv, 10).unwrap();
+        let signed = read_signed(&attrs, &mut findings);
+        assert_eq!(
+            signed.info.signing_time.unwrap().to_string(),
+            "2030-01-01T00:00:00Z"
+        );
+    }
+}

@@ -1,8 +1,11 @@
 //! What a caller gives CMS verification: trust anchors, extra certificates,
 //! path options, the signature backend and the work limits.
 
+use crate::cert::Certificate;
 use crate::crypto::{RustCryptoVerifier, SignatureVerifier};
 use crate::path::{CertificatePool, TrustStore, ValidationOptions};
+use crate::path::{PathValidation, validate_path_with_revocation};
+use crate::revocation::RevocationSources;
 
 /// Limits on the work one message may cause; reaching one is a
 /// [`LimitExceeded`](super::CmsCode::LimitExceeded) finding, or an `Err`
@@ -99,6 +102,14 @@ pub struct VerifyContext<'a> {
     /// instead of `options.time` (a signer certificate that expired after
     /// the timestamp stays valid).
     pub timestamp_proves_time: bool,
+    /// When true, a signer without a valid timestamp is validated at its
+    /// signing-time attribute (when it has one) instead of `options.time`
+    /// (the policy time source `signing-time`). False by default: the
+    /// attribute is the signer's own claim.
+    pub trust_signing_time: bool,
+    /// Revocation data for signer and TSA paths (with the CRLs the message
+    /// carries added); `None` checks no revocation whatever `options.revocation` says.
+    pub revocation: Option<&'a RevocationSources>,
 }
 
 impl std::fmt::Debug for VerifyContext<'_> {
@@ -128,7 +139,30 @@ impl<'a> VerifyContext<'a> {
             limits: Limits::default(),
             strict_tsa_eku: false,
             timestamp_proves_time: true,
+            trust_signing_time: false,
+            revocation: None,
         }
+    }
+
+    /// Validates a signer (or TSA) certificate's path with these settings,
+    /// `options` and, when given, revocation data.
+    pub(crate) fn validate_path(
+        &self,
+        cert: &Certificate,
+        pool: &CertificatePool,
+        options: &ValidationOptions,
+        revocation: Option<&RevocationSources>,
+    ) -> PathValidation {
+        static NO_SOURCES: std::sync::OnceLock<RevocationSources> = std::sync::OnceLock::new();
+        let sources = revocation.unwrap_or_else(|| NO_SOURCES.get_or_init(RevocationSources::new));
+        validate_path_with_revocation(
+            cert,
+            pool,
+            self.trust_store,
+            options,
+            self.verifier,
+            sources,
+        )
     }
 
     /// The same context with `intermediates` as extra certificates.

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use base64ct::{Base64, Encoding};
 
-use crate::cert::pem;
+use crate::cert::{looks_like_pem, pem_blocks};
 use crate::error::{Error, Result};
 
 /// PEM labels of a CMS / PKCS #7 message (RFC 7468 9 names `CMS` and
@@ -19,9 +19,9 @@ pub(crate) fn decode_input(input: &[u8]) -> Result<Cow<'_, [u8]>> {
     if input.first() == Some(&0x30) {
         return Ok(Cow::Borrowed(input));
     }
-    if pem::looks_like_pem(input) {
+    if looks_like_pem(input) {
         let mut found = Vec::new();
-        for (index, block) in pem::blocks(input).into_iter().enumerate() {
+        for (index, block) in pem_blocks(input).into_iter().enumerate() {
             if LABELS.contains(&block.label.as_str()) {
                 return block.der.map(Cow::Owned).map_err(|reason| Error::Pem {
                     index,
@@ -71,6 +71,17 @@ pub(crate) fn decode_input(input: &[u8]) -> Result<Cow<'_, [u8]>> {
             input.first().copied().unwrap_or(0)
         ),
     ))
+}
+
+/// The number of SignerInfos of a CMS SignedData in any accepted encoding;
+/// `None` when the input is not a SignedData. Used to tell a signature from
+/// a certs-only PKCS#7 bundle (which has none).
+pub fn signer_count(input: &[u8]) -> Option<usize> {
+    let der = decode_input(input).ok()?;
+    let der = super::ber::normalise(&der).ok()?;
+    super::asn1::content_info(&der)
+        .ok()
+        .map(|sd| sd.signer_infos.len())
 }
 
 #[cfg(test)]

@@ -19,12 +19,13 @@ mod input;
 mod pkcs1;
 mod result;
 mod timestamp;
-mod tlv;
+pub(crate) mod tlv;
 mod verify;
 
 pub use attributes::{EssBinding, SignedAttributesInfo};
 pub use context::{Limits, VerifyContext};
 pub use findings::{CmsCode, CmsFinding, Severity};
+pub use input::signer_count;
 pub use pkcs1::{RawSignatureResult, verify_pkcs1};
 pub use result::{
     SignatureStatus, SignedDataResult, SignerIdentifier, SignerResult, TimestampResult, TstInfo,

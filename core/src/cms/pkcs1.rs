@@ -25,7 +25,7 @@ use super::tlv::{encode, tag};
 use crate::cert::Certificate;
 use crate::crypto::{DigestAlgorithm, SignatureAlgorithm, SignatureError, SignerKey};
 use crate::error::{Error, Result};
-use crate::path::{PathValidation, validate_path};
+use crate::path::PathValidation;
 
 /// The verdict on a raw signature.
 #[derive(Debug, Clone)]
@@ -204,13 +204,7 @@ pub fn verify_pkcs1(
             "the signature algorithm uses SHA-1",
         ));
     }
-    let path = validate_path(
-        certificate,
-        ctx.intermediates,
-        ctx.trust_store,
-        &ctx.options,
-        ctx.verifier,
-    );
+    let path = ctx.validate_path(certificate, ctx.intermediates, &ctx.options, ctx.revocation);
     if !path.valid {
         findings.push(CmsFinding::new(
             CmsCode::SignerPathInvalid,

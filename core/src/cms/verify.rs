@@ -22,7 +22,8 @@ use super::tlv::Tlv;
 use crate::cert::{Certificate, DistinguishedName, SerialNumber};
 use crate::crypto::{DigestAlgorithm, SignatureAlgorithm, SignatureError, SignerKey};
 use crate::error::{Error, Result};
-use crate::path::{CertificatePool, ValidationOptions, validate_path};
+use crate::path::{CertificatePool, ValidationOptions};
+use crate::revocation::RevocationSources;
 
 /// Verifies every signer of a CMS SignedData (RFC 5652) in DER, BER or PEM
 /// (`PKCS7`, `CMS`, `PKCS #7 SIGNED DATA` labels).
@@ -289,11 +290,22 @@ pub(crate) fn verify_signers(
         pool.add(c.clone());
     }
     let listed: Vec<ObjectIdentifier> = sd.digest_algorithms.iter().map(algorithm_oid).collect();
+    // RFC 5652 5.1: CRLs in the message serve revocation checking of its paths.
+    let revocation = ctx.revocation.map(|sources| {
+        let carried = sd
+            .crls
+            .iter()
+            .filter(|c| c.tag == super::tlv::tag::SEQUENCE)
+            .take(ctx.limits.max_certificates)
+            .filter_map(|c| crate::revocation::Crl::from_der(c.raw).ok());
+        sources.extended_with_crls(carried)
+    });
     let env = Env {
         ctx,
         pool: &pool,
         certificates: &certificates,
         budget,
+        revocation: revocation.as_ref(),
     };
     let signers = signer_infos
         .iter()
@@ -371,6 +383,8 @@ pub(crate) struct Env<'e> {
     pub certificates: &'e [Arc<Certificate>],
     /// SignerInfo verifications left for the whole call.
     pub budget: &'e Cell<usize>,
+    /// Revocation data for the paths, the message's CRLs included.
+    pub revocation: Option<&'e RevocationSources>,
 }
 
 fn identifier(sid: &SignerId<'_>) -> SignerIdentifier {
@@ -764,14 +778,16 @@ pub(crate) fn verify_signer(
             format!("signing-time {st} is after the timestamp's genTime {ts}"),
         ));
     }
-    let path_time = match ts_time {
-        Some(t) if ctx.timestamp_proves_time => t,
+    let signing_time = signed_info.as_ref().and_then(|i| i.signing_time);
+    let path_time = match (ts_time, signing_time) {
+        (Some(t), _) if ctx.timestamp_proves_time => t,
+        (_, Some(st)) if ctx.trust_signing_time => st,
         _ => options.time,
     };
     let path = certificate.as_ref().map(|cert| {
         let mut opts = options.clone();
         opts.time = path_time;
-        validate_path(cert, env.pool, ctx.trust_store, &opts, ctx.verifier)
+        ctx.validate_path(cert, env.pool, &opts, env.revocation)
     });
     if let Some(p) = &path
         && !p.valid

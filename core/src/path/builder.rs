@@ -169,6 +169,10 @@ impl Search<'_> {
             if self.exhausted.is_some() {
                 break;
             }
+            // A self-signed certificate is its own issuer candidate: not a loop to report.
+            if candidate.sha256() == current.sha256() {
+                continue;
+            }
             // Loop detection: a certificate, or the same subject with the same key, only once.
             if path.iter().any(|c| {
                 c.sha256() == candidate.sha256()
@@ -280,6 +284,12 @@ impl Search<'_> {
                 Err(e) => Verified::No(e.to_string()),
             };
         }
+        let shared = self.options.signature_cache.as_deref();
+        match shared.and_then(|cache| cache.get(&memo.0, &memo.1)) {
+            Some(true) => return Verified::Yes,
+            Some(false) => return Verified::No("signature does not verify (cached)".into()),
+            None => {}
+        }
         if self.signature_checks_left == 0 {
             self.exhausted.get_or_insert_with(|| {
                 format!(
@@ -291,6 +301,9 @@ impl Search<'_> {
         }
         self.signature_checks_left -= 1;
         let result = verify_signature(self.verifier, subject, &key);
+        if let Some(cache) = shared {
+            cache.put(&memo.0, &memo.1, result.is_ok());
+        }
         let verdict = match &result {
             Ok(()) => Verified::Yes,
             Err(e) => Verified::No(e.to_string()),

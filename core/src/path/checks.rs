@@ -9,7 +9,7 @@ use der::referenced::OwnedToRef;
 use crate::cert::extensions::oid;
 use crate::cert::public_key::oid as key_oid;
 use crate::cert::{Certificate, ExtensionValue, KeyUsage};
-use crate::crypto::{DigestAlgorithm, SignatureAlgorithm, SignerKey};
+use crate::crypto::{DigestAlgorithm, SignatureAlgorithm};
 
 use super::findings::{Finding, ResultCode};
 use super::options::{ANY_EXTENDED_KEY_USAGE, Profile, ValidationOptions};
@@ -455,16 +455,11 @@ pub(crate) fn weak_signature(cert: &Certificate) -> Option<String> {
 
 /// The key size of `cert` when it is an RSA or DSA key under `min_bits`.
 pub(crate) fn weak_key(cert: &Certificate, min_bits: u32) -> Option<String> {
-    let key = SignerKey::from(cert.public_key().spki());
     let alg = cert.public_key().algorithm();
     if alg != key_oid::RSA && alg != key_oid::RSA_PSS && alg != key_oid::DSA {
         return None;
     }
-    let bits = key
-        .info()
-        .map(|i| i.bits)
-        .ok()
-        .or(cert.public_key().bits())?;
+    let bits = cert.public_key().bits()?;
     (bits < min_bits)
         .then(|| format!("{alg} key of {bits} bits is under the minimum of {min_bits}"))
 }

@@ -2,6 +2,7 @@
 //! validation rules, findings and chain status.
 
 mod builder;
+mod cache;
 mod checks;
 mod findings;
 mod hostname;
@@ -15,6 +16,7 @@ mod status;
 mod store;
 
 pub use builder::{validate_path, validate_path_with_revocation};
+pub use cache::SignatureCache;
 pub use findings::{Finding, ResultCode, Severity};
 pub use options::{ANY_EXTENDED_KEY_USAGE, Budget, Profile, Purpose, ValidationOptions};
 pub use result::PathValidation;

@@ -984,20 +984,7 @@ pub(crate) mod test_der {
     use crate::cert::Certificate;
 
     /// A TLV with a definite length.
-    pub(crate) fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-        let mut out = vec![tag];
-        let len = content.len();
-        if len < 0x80 {
-            out.push(len as u8);
-        } else {
-            let bytes = len.to_be_bytes();
-            let skip = bytes.iter().take_while(|b| **b == 0).count();
-            out.push(0x80 | (bytes.len() - skip) as u8);
-            out.extend_from_slice(&bytes[skip..]);
-        }
-        out.extend_from_slice(content);
-        out
-    }
+    pub(crate) use crate::cms::tlv::encode as tlv;
 
     pub(crate) fn seq(parts: &[Vec<u8>]) -> Vec<u8> {
         tlv(0x30, &parts.concat())

@@ -3,9 +3,11 @@
 //! policy and the work budget. Every default is stated where it is set.
 
 use std::str::FromStr;
+use std::sync::Arc;
 
 use der::asn1::ObjectIdentifier;
 
+use super::cache::SignatureCache;
 use crate::error::Error;
 use crate::revocation::RevocationMode;
 use crate::time::Timestamp;
@@ -164,6 +166,9 @@ pub struct ValidationOptions {
     pub offline: bool,
     /// Work limits.
     pub budget: Budget,
+    /// Verified signatures shared with other validations (`None`: each
+    /// validation keeps its own memo).
+    pub signature_cache: Option<Arc<SignatureCache>>,
 }
 
 impl ValidationOptions {
@@ -186,6 +191,7 @@ impl ValidationOptions {
             revocation: RevocationMode::None,
             offline: false,
             budget: Budget::default(),
+            signature_cache: None,
         }
     }
 }

@@ -837,21 +837,7 @@ mod tests {
     /// expected verdict (an unexpected agreement fails the test).
     const NOT_DECIDED_BY_POLICY: &[(&str, &str)] = &[];
 
-    /// DER tag-length-value.
-    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-        let mut out = vec![tag];
-        let len = content.len();
-        if len < 0x80 {
-            out.push(len as u8);
-        } else {
-            let bytes = len.to_be_bytes();
-            let skip = bytes.iter().take_while(|b| **b == 0).count();
-            out.push(0x80 | (bytes.len() - skip) as u8);
-            out.extend_from_slice(&bytes[skip..]);
-        }
-        out.extend_from_slice(content);
-        out
-    }
+    use crate::path::name_constraints::test_der::tlv;
 
     /// The elements of a DER SEQUENCE (test data only: well-formed input).
     fn elements(der: &[u8]) -> Vec<&[u8]> {

@@ -54,11 +54,15 @@ impl ValidationLevel {
 /// Which time a signature is validated at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TimeSource {
-    /// The time of the validation (the default).
+    /// The time of the validation; timestamps are verified and reported
+    /// but do not move the validation time.
     Now,
-    /// The signer's signing-time attribute when present, else now.
+    /// The signer's signing-time attribute when present, else now (the
+    /// attribute is the signer's own claim: use only where signers are trusted).
     SigningTime,
-    /// A verified RFC 3161 timestamp's time when present, else now.
+    /// A verified RFC 3161 timestamp's time when present (proof of
+    /// existence: a signer certificate that expired later is still valid),
+    /// else now. The default.
     Timestamp,
 }
 
@@ -101,7 +105,7 @@ impl ValidationPolicy {
     /// A policy with the given name and anchors and the documented defaults:
     /// version `1.0.0`, date the Unix epoch, level 1 (chain), purpose code
     /// signing, RFC 5280 profile, 2048-bit minimum, weak algorithms rejected,
-    /// validation at the current time.
+    /// time source: a verified timestamp, else the validation time.
     pub fn new(name: &str, anchors: TrustStore) -> Self {
         ValidationPolicy {
             name: name.to_string(),
@@ -114,7 +118,7 @@ impl ValidationPolicy {
             profile: Profile::Rfc5280,
             min_rsa_bits: 2048,
             allow_weak_algorithms: false,
-            time_source: TimeSource::Now,
+            time_source: TimeSource::Timestamp,
         }
     }
 

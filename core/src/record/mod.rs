@@ -178,20 +178,53 @@ impl CertificateRecord {
     /// was checked (CodeSigningStatusUpdateTime: the thisUpdate of the CRL or
     /// OCSP response that decided; CodeSigningRevocationTime: the revocation time).
     pub fn set_code_signing_status(&mut self, path: &PathValidation, at: Timestamp) {
+        let status = EndStatus::of(path, at);
+        self.code_signing_commit_timestamp = Some(status.at);
+        self.code_signing_status = Some(status.status);
+        self.code_signing_status_flags = Some(status.flags);
+        self.code_signing_status_update_time = status.update_time;
+        self.code_signing_revocation_time = status.revocation_time;
+    }
+
+    /// Fills the timestamping status columns the same way, from the
+    /// validation of this certificate as a time-stamping authority (the TSA
+    /// path of an RFC 3161 timestamp, validated at its time).
+    pub fn set_timestamping_status(&mut self, path: &PathValidation, at: Timestamp) {
+        let status = EndStatus::of(path, at);
+        self.timestamping_commit_timestamp = Some(status.at);
+        self.timestamping_status = Some(status.status);
+        self.timestamping_status_flags = Some(status.flags);
+        self.timestamping_status_update_time = status.update_time;
+        self.timestamping_revocation_time = status.revocation_time;
+    }
+}
+
+/// The status columns of one verification (code signing or timestamping).
+struct EndStatus {
+    at: Timestamp,
+    status: EndCertificateStatus,
+    flags: ChainStatusFlags,
+    update_time: Option<Timestamp>,
+    revocation_time: Option<Timestamp>,
+}
+
+impl EndStatus {
+    fn of(path: &PathValidation, at: Timestamp) -> Self {
         let flags = path.chain_flags();
-        self.code_signing_commit_timestamp = Some(at);
-        self.code_signing_status = Some(if path.valid {
+        let status = if path.valid {
             EndCertificateStatus::Good
         } else if flags.contains(ChainStatusFlags::REVOKED) {
             EndCertificateStatus::Revoked
         } else {
             EndCertificateStatus::Invalid
-        });
-        self.code_signing_status_flags = Some(flags);
-        // The CA's word on the end certificate, when revocation was checked.
-        if let Some(status) = path.revocation_of(0) {
-            self.code_signing_status_update_time = status.update_time();
-            self.code_signing_revocation_time = status.revocation_time();
+        };
+        let revocation = path.revocation_of(0);
+        EndStatus {
+            at,
+            status,
+            flags,
+            update_time: revocation.and_then(|s| s.update_time()),
+            revocation_time: revocation.and_then(|s| s.revocation_time()),
         }
     }
 }

@@ -32,12 +32,15 @@ struct Entry {
     expires: Timestamp,
     /// Insertion order, for eviction.
     serial: u64,
+    /// Encoded size in bytes, for the byte budget.
+    size: usize,
 }
 
 #[derive(Debug, Default)]
 struct Inner {
     entries: HashMap<CacheKey, Entry>,
     next_serial: u64,
+    bytes: usize,
     hits: u64,
     misses: u64,
 }
@@ -47,25 +50,37 @@ struct Inner {
 pub struct RevocationCache {
     inner: Mutex<Inner>,
     capacity: usize,
+    max_bytes: usize,
 }
 
 /// Default number of entries: 1,024 CRLs and responses cover the CAs a
-/// validation service meets; a CRL entry can be large, so keep it modest.
+/// validation service meets.
 pub const DEFAULT_CACHE_CAPACITY: usize = 1024;
+
+/// Default byte budget (encoded sizes; the parsed form takes a few times
+/// more): 256 MiB holds the largest public CRLs several times over.
+pub const DEFAULT_CACHE_BYTES: usize = 256 * 1024 * 1024;
 
 impl Default for RevocationCache {
     fn default() -> Self {
-        Self::with_capacity(DEFAULT_CACHE_CAPACITY)
+        Self::new(DEFAULT_CACHE_CAPACITY, DEFAULT_CACHE_BYTES)
     }
 }
 
 impl RevocationCache {
-    /// A cache holding at most `capacity` entries (0 disables caching).
-    pub fn with_capacity(capacity: usize) -> Self {
+    /// A cache holding at most `capacity` entries (0 disables caching) of
+    /// at most `max_bytes` encoded bytes in all.
+    pub fn new(capacity: usize, max_bytes: usize) -> Self {
         RevocationCache {
             inner: Mutex::new(Inner::default()),
             capacity,
+            max_bytes,
         }
+    }
+
+    /// A cache holding at most `capacity` entries and the default byte budget.
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self::new(capacity, DEFAULT_CACHE_BYTES)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -79,7 +94,9 @@ impl RevocationCache {
         let found = match inner.entries.get(key) {
             Some(e) if time <= e.expires => Some(e.value.clone()),
             Some(_) => {
-                inner.entries.remove(key);
+                if let Some(e) = inner.entries.remove(key) {
+                    inner.bytes -= e.size;
+                }
                 None
             }
             None => None,
@@ -92,30 +109,40 @@ impl RevocationCache {
         found
     }
 
-    /// Stores `value` until `expires`.
-    pub(crate) fn put(&self, key: CacheKey, value: Cached, expires: Timestamp) {
-        if self.capacity == 0 {
+    /// Stores `value`, `size` bytes encoded, until `expires`; evicts the
+    /// oldest entries to stay within the bounds. Larger than the whole byte
+    /// budget: not stored.
+    pub(crate) fn put(&self, key: CacheKey, value: Cached, size: usize, expires: Timestamp) {
+        if self.capacity == 0 || size > self.max_bytes {
             return;
         }
         let mut inner = self.lock();
-        if inner.entries.len() >= self.capacity
-            && !inner.entries.contains_key(&key)
-            && let Some(oldest) = inner
+        if let Some(old) = inner.entries.remove(&key) {
+            inner.bytes -= old.size;
+        }
+        while inner.entries.len() >= self.capacity || inner.bytes + size > self.max_bytes {
+            let Some(oldest) = inner
                 .entries
                 .iter()
                 .min_by_key(|(_, e)| e.serial)
                 .map(|(k, _)| k.clone())
-        {
-            inner.entries.remove(&oldest);
+            else {
+                break;
+            };
+            if let Some(e) = inner.entries.remove(&oldest) {
+                inner.bytes -= e.size;
+            }
         }
         let serial = inner.next_serial;
         inner.next_serial += 1;
+        inner.bytes += size;
         inner.entries.insert(
             key,
             Entry {
                 value,
                 expires,
                 serial,
+                size,
             },
         );
     }
@@ -136,9 +163,16 @@ impl RevocationCache {
         (inner.hits, inner.misses)
     }
 
+    /// Encoded bytes held.
+    pub fn bytes(&self) -> usize {
+        self.lock().bytes
+    }
+
     /// Drops every entry.
     pub fn clear(&self) {
-        self.lock().entries.clear();
+        let mut inner = self.lock();
+        inner.entries.clear();
+        inner.bytes = 0;
     }
 }
 
@@ -155,6 +189,7 @@ mod tests {
             cache.put(
                 CacheKey::Ocsp(format!("u{i}"), vec![]),
                 Cached::Ocsp(response.clone()),
+                10,
                 t(100),
             );
         }
@@ -175,6 +210,24 @@ mod tests {
                 .is_none()
         );
         assert_eq!(cache.len(), 1);
+        assert_eq!(cache.bytes(), 10);
         assert_eq!(cache.stats(), (1, 2));
+    }
+
+    #[test]
+    fn byte_budget_evicts_oldest() {
+        let cache = RevocationCache::new(100, 25);
+        let response = Arc::new(OcspResponse::from_der(&[0x30, 0x03, 0x0A, 0x01, 0x03]).unwrap());
+        let key = |i: u8| CacheKey::Ocsp("u".into(), vec![i]);
+        let far = Timestamp::from_unix_seconds(i64::MAX / 2);
+        for i in 0..3 {
+            cache.put(key(i), Cached::Ocsp(response.clone()), 10, far);
+        }
+        assert_eq!((cache.len(), cache.bytes()), (2, 20));
+        assert!(cache.get(&key(0), far).is_none());
+        cache.put(key(9), Cached::Ocsp(response.clone()), 26, far);
+        assert_eq!(cache.len(), 2, "larger than the budget: not stored");
+        cache.clear();
+        assert_eq!((cache.len(), cache.bytes()), (0, 0));
     }
 }

@@ -120,6 +120,23 @@ impl RevocationSources {
         self
     }
 
+    /// These sources plus `extra` CRLs (e.g. those a CMS message carries),
+    /// sharing the fetcher, cache and verifier; the signature memo starts empty.
+    pub fn extended_with_crls(&self, extra: impl IntoIterator<Item = Crl>) -> RevocationSources {
+        let mut out = RevocationSources {
+            crls: self.crls.clone(),
+            ocsp: self.ocsp.clone(),
+            fetcher: self.fetcher.clone(),
+            cache: Arc::clone(&self.cache),
+            memo: SignatureMemo::new(),
+            verifier: Arc::clone(&self.verifier),
+        };
+        for crl in extra {
+            out.add_crl(Arc::new(crl));
+        }
+        out
+    }
+
     /// The CRLs given.
     pub fn crls(&self) -> &[Arc<Crl>] {
         &self.crls
@@ -187,6 +204,21 @@ pub fn check_revocation(
         }
     }
     run.undetermined()
+}
+
+/// [`check_revocation`] for every certificate of a validated chain (leaf
+/// first, trust anchor last) but the anchor: `statuses[i]` is the status of
+/// `chain[i]`, checked with `chain[i + 1]` as its issuer.
+pub fn check_chain_revocation(
+    chain: &[Arc<Certificate>],
+    sources: &RevocationSources,
+    options: &RevocationOptions,
+    signers: &dyn RevocationSigners,
+) -> Vec<RevocationStatus> {
+    chain
+        .windows(2)
+        .map(|pair| check_revocation(&pair[0], &pair[1], sources, options, signers))
+        .collect()
 }
 
 /// One check in progress.
@@ -302,7 +334,9 @@ impl Run<'_> {
                     .find(self.cert, self.issuer)
                     .map(|single| expiry(single.this_update(), single.next_update(), options))
                 {
-                    self.sources.cache.put(key, Cached::Ocsp(response), expires);
+                    self.sources
+                        .cache
+                        .put(key, Cached::Ocsp(response), bytes.len(), expires);
                 }
                 return Some(s);
             }
@@ -349,9 +383,11 @@ impl Run<'_> {
                     Ok(crl) => {
                         let crl = Arc::new(crl);
                         let expires = expiry(crl.this_update(), crl.next_update(), options);
+                        let size = crl.der().len();
                         self.sources.cache.put(
                             CacheKey::Crl(url),
                             Cached::Crl(crl.clone()),
+                            size,
                             expires,
                         );
                         crls.push(crl);

@@ -27,8 +27,8 @@ mod reason;
 mod signers;
 mod status;
 
-pub use cache::{DEFAULT_CACHE_CAPACITY, RevocationCache};
-pub use checker::{RevocationSources, check_revocation};
+pub use cache::{DEFAULT_CACHE_BYTES, DEFAULT_CACHE_CAPACITY, RevocationCache};
+pub use checker::{RevocationSources, check_chain_revocation, check_revocation};
 pub use crl::{Crl, CrlEntry, CrlNumber, CrlScope, MAX_CRL_SIZE, read_crls};
 pub use fetch::{FetchError, FetchRequest, Fetcher};
 #[cfg(feature = "http")]

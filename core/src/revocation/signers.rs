@@ -14,7 +14,7 @@ use crate::time::Timestamp;
 /// key-rollover certificate. The path code implements this with its pool of
 /// certificates and its own path validation; the revocation checker never
 /// builds paths itself.
-pub trait RevocationSigners: Send + Sync {
+pub trait RevocationSigners {
     /// Certificates whose subject is `name`, from every source the caller has
     /// (intermediates given, certificates fetched through AIA, ...). The
     /// checker tests keyUsage and the signature itself.

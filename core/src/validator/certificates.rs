@@ -2,9 +2,10 @@
 
 use std::sync::Arc;
 
+use super::results::push_path;
 use super::{Validator, op_error};
 use crate::cert::read_certificates;
-use crate::path::{Severity, validate_path};
+use crate::path::validate_path_with_revocation;
 use crate::policy::ValidationLevel;
 use crate::report::{
     CertificatePart, ResultStatus, SeedCode, StatusBlock, VERSION, ValidationMode,
@@ -62,52 +63,29 @@ pub(super) fn validate(
     for cert in &certs {
         pool.add(Arc::new(cert.clone()));
     }
-    let options = policy.path_options(at, policy.purpose);
+    let options = validator.path_options(at);
+    // Level 0 asks for no trust: path problems are warnings there.
+    let error = if policy.level >= ValidationLevel::Chain {
+        ResultStatus::Error
+    } else {
+        ResultStatus::Warning
+    };
     let mut part = StatusBlock::default();
     let mut web = Vec::new();
     for cert in &certs {
-        let path = validate_path(
+        let path = validate_path_with_revocation(
             cert,
             &pool,
             &policy.anchors,
             &options,
             validator.verifier.as_ref(),
+            &validator.revocation,
         );
-        // Level 0 asks for no trust: path problems are warnings there.
-        let error = if policy.level >= ValidationLevel::Chain {
-            ResultStatus::Error
-        } else {
-            ResultStatus::Warning
-        };
-        let serial = cert.serial().to_decimal();
-        if !path.valid {
-            part.push(
-                error,
-                SeedCode::CertificateNotValid.code(),
-                Some(format!("serial:{serial};")),
-            );
-        }
-        for finding in &path.findings {
-            let status = match finding.severity {
-                Severity::Error => error,
-                Severity::Warning => ResultStatus::Warning,
-            };
-            let which = finding
-                .certificate
-                .and_then(|i| path.chain.get(i))
-                .map_or_else(|| "path".to_string(), |c| format!("'{}'", c.subject()));
-            part.push(
-                status,
-                finding.code.code(),
-                Some(format!("serial:{serial}; {which}: {}", finding.detail)),
-            );
-        }
-        web.push(WebCertificate::new(
-            cert,
-            Some((&path, 0)),
-            at,
-            ValidationMode::None,
-        ));
+        push_path(&mut part, &path, error);
+        let mode = path
+            .revocation_of(0)
+            .map_or(ValidationMode::None, |s| s.validation_mode());
+        web.push(WebCertificate::new(cert, Some((&path, 0)), at, mode));
     }
     if certs.is_empty() {
         op_result.push(

@@ -5,7 +5,11 @@ use serde::Serialize;
 
 use super::Validator;
 use crate::cert::ValidityTime;
+use crate::policy::ValidationLevel;
 use crate::report::{ResultStatus, SeedCode, StatusBlock, VERSION};
+use crate::revocation::{
+    NoExtraSigners, RevocationMode, RevocationOptions, RevocationStatus, check_revocation,
+};
 use crate::time::Timestamp;
 
 /// `{"version": "...", "status": "UP"}`.
@@ -76,8 +80,36 @@ pub struct SignatureValidationCounter {
 }
 
 impl Validator {
+    /// At revocation levels, asks the revocation sources of each anchor
+    /// (through the validator's sources and fetcher) for the status of the
+    /// policy's intermediates it issued: a source that does not answer is
+    /// a WARN note `[n] <intermediate> -> <reason>` (code 30075), as in the
+    /// seed's `[2] OCSPResponder -> ...` note.
+    fn probe_revocation(&self, at: Timestamp, notes: &mut StatusBlock) {
+        let mut options = RevocationOptions::at(at);
+        options.mode = RevocationMode::Soft;
+        for (index, anchor) in self.policy.anchors.certificates().iter().enumerate() {
+            for cert in self.policy.intermediates.certificates() {
+                if cert.issuer().der() != anchor.subject().der() || cert.sha256() == anchor.sha256()
+                {
+                    continue;
+                }
+                let status =
+                    check_revocation(cert, anchor, &self.revocation, &options, &NoExtraSigners);
+                if let RevocationStatus::Unknown { .. } = status {
+                    notes.push(
+                        ResultStatus::Warning,
+                        SeedCode::RevocationSourceUnavailable.code(),
+                        Some(format!("[{index}] {} -> {status}", cert.subject())),
+                    );
+                }
+            }
+        }
+    }
+
     /// The per-policy health document at `at`: ERROR when no trust anchor
-    /// is usable at that time, WARN when some are not, OK otherwise.
+    /// is usable at that time, WARN when some are not or when a revocation
+    /// source of an anchor does not answer (levels 2 and 3), OK otherwise.
     pub fn policy_health(&self, at: Timestamp) -> PolicyHealth {
         let mut notes = StatusBlock::default();
         let anchors = self.policy.anchors.certificates();
@@ -105,6 +137,9 @@ impl Validator {
         }
         if usable == 0 {
             notes.result_status = ResultStatus::Error;
+        }
+        if self.policy.level >= ValidationLevel::RevocationSoft {
+            self.probe_revocation(at, &mut notes);
         }
         let status = match notes.result_status {
             ResultStatus::Success => "OK",

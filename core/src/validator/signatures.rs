@@ -1,0 +1,224 @@
+//! CAdES (CMS) and PKCS1 requests: verify the signature, validate each
+//! signer certificate at the policy's level, and report both.
+
+use std::io::Cursor;
+
+use super::results::{push_cms, push_path};
+use super::{Validator, op_error};
+use crate::cert::{Certificate, read_certificates_strict};
+use crate::cms::{SignerResult, VerifyContext, verify_pkcs1, verify_signed_data};
+use crate::path::PathValidation;
+use crate::policy::{TimeSource, ValidationLevel};
+use crate::report::{
+    CertificatePart, ResultStatus, SeedCode, SignaturePart, StatusBlock, VERSION, ValidationMode,
+    ValidationReport, WebCertificate,
+};
+use crate::request::{SignatureType, ValidationRequest, decode_base64};
+use crate::time::Timestamp;
+
+/// The verification context of a policy at `at`.
+fn context<'a>(validator: &'a Validator, at: Timestamp) -> VerifyContext<'a> {
+    let policy = validator.policy();
+    let options = validator.path_options(at);
+    let mut ctx =
+        VerifyContext::new(&policy.anchors, options).with_intermediates(&policy.intermediates);
+    ctx.verifier = validator.verifier.as_ref();
+    ctx.timestamp_proves_time = policy.time_source == TimeSource::Timestamp;
+    ctx.trust_signing_time = policy.time_source == TimeSource::SigningTime;
+    ctx.revocation = Some(&validator.revocation);
+    ctx
+}
+
+/// The error status of certificate problems at the policy's level.
+fn certificate_error(validator: &Validator) -> ResultStatus {
+    if validator.policy().level >= ValidationLevel::Chain {
+        ResultStatus::Error
+    } else {
+        ResultStatus::Warning
+    }
+}
+
+pub(super) fn validate_cades(
+    validator: &Validator,
+    request: &ValidationRequest,
+    kind: SignatureType,
+    at: Timestamp,
+) -> ValidationReport {
+    let Some(text) = request.signature.as_deref() else {
+        return op_error(
+            SeedCode::BadRequest,
+            format!("{} needs 'signature'", kind.name()),
+        );
+    };
+    let signature = match decode_base64(text, "signature") {
+        Ok(bytes) => bytes,
+        Err(e) => return op_error(SeedCode::BadRequest, e),
+    };
+    let content = match request.signed_bytes() {
+        Ok(content) => content,
+        Err(e) => return op_error(SeedCode::BadRequest, e),
+    };
+    let ctx = context(validator, at);
+    let mut reader = content.map(Cursor::new);
+    let detached = reader.as_mut().map(|r| r as &mut dyn std::io::Read);
+    let result = match verify_signed_data(&signature, detached, &ctx) {
+        Ok(result) => result,
+        Err(e) => return op_error(SeedCode::UnprocessableInput, format!("signature: {e}")),
+    };
+    let mut op_result = StatusBlock::default();
+    if result.signers.is_empty() {
+        op_result.push(
+            ResultStatus::Error,
+            SeedCode::NothingToValidate.code(),
+            Some("the SignedData holds no signer".into()),
+        );
+    }
+    let mut signature_part = StatusBlock::default();
+    // The seed: CAdES-Implicit carries the signed data inside.
+    if kind == SignatureType::CadesImplicit && result.detached {
+        signature_part.push(
+            ResultStatus::Error,
+            SeedCode::SignatureNotValid.code(),
+            Some("CAdES-Implicit, but the signature does not embed the signed data".into()),
+        );
+    }
+    push_cms(&mut signature_part, "SignedData", &result.findings);
+    let error = certificate_error(validator);
+    let mut certificate_part = StatusBlock::default();
+    let mut signers = Vec::new();
+    for signer in &result.signers {
+        let who = format!("signer {} ({})", signer.index, signer.identifier);
+        if !signer.valid {
+            signature_part.push(
+                ResultStatus::Error,
+                SeedCode::SignatureNotValid.code(),
+                Some(format!("{who}: the signature is not valid")),
+            );
+        }
+        push_cms(&mut signature_part, &who, &signer.findings);
+        if let Some(path) = &signer.path {
+            push_path(&mut certificate_part, path, error);
+        }
+        if let Some(web) = signer_certificate(signer) {
+            signers.push(web);
+        }
+    }
+    report(
+        validator,
+        kind,
+        op_result,
+        signature_part,
+        certificate_part,
+        signers,
+    )
+}
+
+pub(super) fn validate_pkcs1(
+    validator: &Validator,
+    request: &ValidationRequest,
+    at: Timestamp,
+) -> ValidationReport {
+    let (Some(signature), Some(certificate), Some(algorithm)) = (
+        request.signature.as_deref(),
+        request.certificate.as_deref(),
+        request.algorithm.as_deref(),
+    ) else {
+        return op_error(
+            SeedCode::BadRequest,
+            "PKCS1 needs 'signature', 'certificate' and 'algorithm'".into(),
+        );
+    };
+    let decoded = decode_base64(signature, "signature").and_then(|s| {
+        let c = decode_base64(certificate, "certificate")?;
+        let data = request
+            .signed_bytes()?
+            .ok_or_else(|| "PKCS1 needs 'signedText'".to_string())?;
+        Ok((s, c, data))
+    });
+    let (signature, certificate, data) = match decoded {
+        Ok(parts) => parts,
+        Err(e) => return op_error(SeedCode::BadRequest, e),
+    };
+    let certificate = match read_certificates_strict(&certificate) {
+        Ok(mut certs) if !certs.is_empty() => certs.remove(0),
+        Ok(_) => return op_error(SeedCode::NothingToValidate, "certificate holds none".into()),
+        Err(e) => return op_error(SeedCode::UnprocessableInput, format!("certificate: {e}")),
+    };
+    let ctx = context(validator, at);
+    let result = match verify_pkcs1(&data, &signature, &certificate, algorithm, &ctx) {
+        Ok(result) => result,
+        Err(e) => return op_error(SeedCode::BadRequest, format!("PKCS1: {e}")),
+    };
+    let mut signature_part = StatusBlock::default();
+    if !result.valid {
+        signature_part.push(
+            ResultStatus::Error,
+            SeedCode::SignatureNotValid.code(),
+            Some("the PKCS#1 signature is not valid".into()),
+        );
+    }
+    push_cms(&mut signature_part, "signature", &result.findings);
+    let mut certificate_part = StatusBlock::default();
+    push_path(
+        &mut certificate_part,
+        &result.path,
+        certificate_error(validator),
+    );
+    let signers = vec![web_certificate(&certificate, Some(&result.path), at)];
+    report(
+        validator,
+        SignatureType::Pkcs1,
+        StatusBlock::default(),
+        signature_part,
+        certificate_part,
+        signers,
+    )
+}
+
+fn signer_certificate(signer: &SignerResult) -> Option<WebCertificate> {
+    let cert = signer.certificate.as_ref()?;
+    Some(web_certificate(
+        cert,
+        signer.path.as_ref(),
+        signer.path_time,
+    ))
+}
+
+/// The report entry of a certificate validated by `path` (its end entity).
+fn web_certificate(
+    cert: &Certificate,
+    path: Option<&PathValidation>,
+    at: Timestamp,
+) -> WebCertificate {
+    let mode = path
+        .and_then(|p| p.revocation_of(0))
+        .map_or(ValidationMode::None, |s| s.validation_mode());
+    WebCertificate::new(cert, path.map(|p| (p, 0)), at, mode)
+}
+
+fn report(
+    validator: &Validator,
+    kind: SignatureType,
+    op_result: StatusBlock,
+    signature: StatusBlock,
+    certificate: StatusBlock,
+    signers: Vec<WebCertificate>,
+) -> ValidationReport {
+    let mut policy = validator.policy_part();
+    policy.result_status = signature.result_status.max(certificate.result_status);
+    policy.certificate = Some(CertificatePart {
+        level: validator.policy().level.value(),
+        status: certificate,
+    });
+    policy.signature = Some(SignaturePart {
+        signature_type: kind.name().to_string(),
+        status: signature,
+    });
+    ValidationReport {
+        version: VERSION.to_string(),
+        op_result,
+        policy: Some(policy),
+        signers: Some(signers),
+        certificates: None,
+    }
+}

@@ -153,9 +153,9 @@ int validate_request(const struct validate_validator *validator,
  */
 int validate_verify_cms(const struct validate_validator *validator,
                         const uint8_t *signature,
-                        uintptr_t signature_len,
+                        size_t signature_len,
                         const uint8_t *content,
-                        uintptr_t content_len,
+                        size_t content_len,
                         const char *at,
                         char **out_result);
 
@@ -170,11 +170,11 @@ int validate_verify_cms(const struct validate_validator *validator,
  */
 int validate_verify_pkcs1(const struct validate_validator *validator,
                           const uint8_t *data,
-                          uintptr_t data_len,
+                          size_t data_len,
                           const uint8_t *signature,
-                          uintptr_t signature_len,
+                          size_t signature_len,
                           const uint8_t *certificate,
-                          uintptr_t certificate_len,
+                          size_t certificate_len,
                           const char *algorithm,
                           const char *at,
                           char **out_result);
@@ -191,11 +191,11 @@ int validate_verify_pkcs1(const struct validate_validator *validator,
  As for `validate_verify_cms`.
  */
 int validate_chain(const uint8_t *leaf,
-                   uintptr_t leaf_len,
+                   size_t leaf_len,
                    const uint8_t *intermediates,
-                   uintptr_t intermediates_len,
+                   size_t intermediates_len,
                    const uint8_t *anchors,
-                   uintptr_t anchors_len,
+                   size_t anchors_len,
                    const char *options_json,
                    char **out_result);
 
@@ -206,7 +206,7 @@ int validate_chain(const uint8_t *leaf,
  # Safety
  As for `validate_verify_cms`.
  */
-int validate_certificate_records(const uint8_t *input, uintptr_t input_len, char **out_records);
+int validate_certificate_records(const uint8_t *input, size_t input_len, char **out_records);
 
 /*
  The service health, `{"version", "status": "UP"}`.

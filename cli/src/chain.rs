@@ -10,7 +10,7 @@ use validate::path::{
     validate_path_with_revocation,
 };
 use validate::revocation::RevocationSources;
-use validate::{CertificateRecord, DefaultVerifier, KeyUsage, Timestamp};
+use validate::{DefaultVerifier, KeyUsage, Timestamp};
 
 use crate::{exit, input};
 
@@ -194,45 +194,11 @@ fn key_usage_bit(name: &str) -> Option<u16> {
     })
 }
 
-/// The JSON document of CLI.md: valid, chain (records), status_flags, results.
-pub fn chain_json(result: &PathValidation) -> serde_json::Value {
-    let chain: Vec<CertificateRecord> = result
-        .chain
-        .iter()
-        .enumerate()
-        .map(|(i, cert)| {
-            let mut record = CertificateRecord::from_certificate(cert);
-            record.set_chain(result, i);
-            record
-        })
-        .collect();
-    let results: Vec<serde_json::Value> = result
-        .findings
-        .iter()
-        .map(|f| {
-            serde_json::json!({
-                "code": f.code.code(),
-                "name": f.code,
-                "severity": f.severity,
-                "certificate": f.certificate,
-                "detail": f.detail,
-            })
-        })
-        .collect();
-    serde_json::json!({
-        "valid": result.valid,
-        "chain": chain,
-        "status_flags": result.chain_flags().names(),
-        "results": results,
-        "rejected_paths": result.rejected_paths,
-    })
-}
-
 fn print(result: &PathValidation, format: Format) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     match format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &chain_json(result))?;
+            serde_json::to_writer_pretty(&mut out, &result.to_json())?;
             writeln!(out)?;
         }
         Format::Text => {

@@ -245,41 +245,7 @@ pub fn validate_chain(
     };
     let store: TrustStore = TrustStore::from_certificates(certificates(anchors)?);
     let result = validate_path(&leaf, &pool, &store, &opts, &DefaultVerifier::default());
-    to_json(&chain_json(&result))
-}
-
-/// The chain document (same shape as the CLI's `validate chain --format json`).
-pub fn chain_json(result: &PathValidation) -> Value {
-    let chain: Vec<CertificateRecord> = result
-        .chain
-        .iter()
-        .enumerate()
-        .map(|(i, cert)| {
-            let mut record = CertificateRecord::from_certificate(cert);
-            record.set_chain(result, i);
-            record
-        })
-        .collect();
-    let results: Vec<Value> = result
-        .findings
-        .iter()
-        .map(|f| {
-            json!({
-                "code": f.code.code(),
-                "name": f.code,
-                "severity": f.severity,
-                "certificate": f.certificate,
-                "detail": f.detail,
-            })
-        })
-        .collect();
-    json!({
-        "valid": result.valid,
-        "chain": chain,
-        "status_flags": result.chain_flags().names(),
-        "results": results,
-        "rejected_paths": result.rejected_paths,
-    })
+    to_json(&result.to_json())
 }
 
 fn signer_json(signer: &SignerResult) -> Value {
@@ -292,7 +258,7 @@ fn signer_json(signer: &SignerResult) -> Value {
         "contentDigestMatches": signer.content_digest_matches,
         "pathTime": signer.path_time.to_string(),
         "timestampTime": signer.timestamp_time().map(|t| t.to_string()),
-        "path": signer.path.as_ref().map(chain_json),
+        "path": signer.path.as_ref().map(PathValidation::to_json),
         "findings": signer.findings,
         "countersignatures": signer.countersignatures.iter().map(signer_json).collect::<Vec<_>>(),
         "valid": signer.valid,
@@ -356,7 +322,7 @@ pub fn verify_raw(
         "algorithm": result.algorithm.to_string(),
         "signatureValid": result.signature == vcore::cms::SignatureStatus::Valid,
         "certificate": CertificateRecord::from_certificate(&cert),
-        "path": chain_json(&result.path),
+        "path": result.path.to_json(),
         "findings": result.findings,
     }))
 }

@@ -18,7 +18,6 @@ use std::sync::Arc;
 
 use der::asn1::ObjectIdentifier;
 use x509_cert::ext::pkix::PolicyConstraints;
-use x509_cert::ext::pkix::certpolicy::PolicyQualifierInfo;
 
 use crate::cert::extensions::oid;
 use crate::cert::{Certificate, ExtensionValue};
@@ -92,11 +91,9 @@ type NodeId = usize;
 /// One node of the valid_policy_tree (RFC 5280 6.1.2 (a)).
 #[derive(Debug, Clone)]
 struct PolicyNode {
+    // The qualifier_set of RFC 5280 6.1.2 (a) is not kept: qualifiers have
+    // no processing requirements (4.2.1.4) and nothing here reports them.
     valid_policy: ObjectIdentifier,
-    /// Policy qualifiers; they have no processing requirements (RFC 5280
-    /// 4.2.1.4) but are part of the output tree.
-    #[allow(dead_code)] // kept for the tree's output and for debugging
-    qualifier_set: Arc<[PolicyQualifierInfo]>,
     /// Shared: policy mapping gives many nodes the same set.
     expected_policy_set: Arc<[ObjectIdentifier]>,
     depth: usize,
@@ -108,7 +105,6 @@ struct PolicyNode {
 /// One PolicyInformation of a certificatePolicies extension.
 struct PolicyInfo {
     oid: ObjectIdentifier,
-    qualifiers: Arc<[PolicyQualifierInfo]>,
 }
 
 /// The state of RFC 5280 6.1 policy processing along one path.
@@ -142,11 +138,10 @@ impl PolicyProcessor {
 
     /// As [`PolicyProcessor::new`] with explicit limits.
     pub(crate) fn with_budget(settings: &PolicySettings, n: usize, budget: PolicyBudget) -> Self {
-        // 6.1.2 (a): the tree starts as one node of depth 0: anyPolicy, no
-        // qualifiers, expected_policy_set {anyPolicy}.
+        // 6.1.2 (a): the tree starts as one node of depth 0: anyPolicy,
+        // expected_policy_set {anyPolicy}.
         let root = PolicyNode {
             valid_policy: ANY_POLICY,
-            qualifier_set: Arc::from(Vec::new()),
             expected_policy_set: Arc::from(vec![ANY_POLICY]),
             depth: 0,
             parent: None,
@@ -391,10 +386,10 @@ impl PolicyProcessor {
         }
 
         // 6.1.3 (d)(1): each policy P-OID other than anyPolicy.
-        let mut any_qualifiers = None;
+        let mut asserts_any = false;
         for info in policies {
             if info.oid == ANY_POLICY {
-                any_qualifiers = Some(Arc::clone(&info.qualifiers));
+                asserts_any = true;
                 continue;
             }
             let expected: Arc<[ObjectIdentifier]> = Arc::from(vec![info.oid]);
@@ -403,13 +398,13 @@ impl PolicyProcessor {
                 // expected_policy_set contains P-OID.
                 (Some(matching), _) => {
                     for &parent in matching {
-                        self.add_child(parent, info.oid, &info.qualifiers, &expected)?;
+                        self.add_child(parent, info.oid, &expected)?;
                     }
                 }
                 // 6.1.3 (d)(1)(ii): no match: a child of the anyPolicy node
                 // of depth i-1, if there is one.
                 (None, Some(parent)) => {
-                    self.add_child(parent, info.oid, &info.qualifiers, &expected)?;
+                    self.add_child(parent, info.oid, &expected)?;
                 }
                 (None, None) => {}
             }
@@ -418,10 +413,8 @@ impl PolicyProcessor {
         // 6.1.3 (d)(2): the certificate asserts anyPolicy and either
         // inhibit_anyPolicy > 0 or it is a self-issued intermediate: every
         // node of depth i-1 gets a child for each expected policy no child
-        // already has, with anyPolicy's qualifiers.
-        if let Some(ap_q) = any_qualifiers
-            && (self.inhibit_any_policy > 0 || (i < self.n && self_issued))
-        {
+        // already has.
+        if asserts_any && (self.inhibit_any_policy > 0 || (i < self.n && self_issued)) {
             for &parent in &parents {
                 let present: HashSet<ObjectIdentifier> = self.nodes[parent]
                     .children
@@ -431,7 +424,7 @@ impl PolicyProcessor {
                 let expected = Arc::clone(&self.nodes[parent].expected_policy_set);
                 for &e in expected.iter() {
                     if !present.contains(&e) {
-                        self.add_child(parent, e, &ap_q, &Arc::from(vec![e]))?;
+                        self.add_child(parent, e, &Arc::from(vec![e]))?;
                     }
                 }
             }
@@ -471,15 +464,14 @@ impl PolicyProcessor {
                     }
                     // No node for ID-P but an anyPolicy node of depth i: a
                     // node for ID-P is generated as a sibling of it (a child
-                    // of the anyPolicy node of depth i-1), with its
-                    // qualifiers, expecting the mapped policies.
+                    // of the anyPolicy node of depth i-1), expecting the
+                    // mapped policies.
                     (None, Some(any)) => {
                         let Some(parent) = self.nodes[any].parent else {
                             return Err("policy tree: anyPolicy node without a parent".into());
                         };
-                        let qualifiers = Arc::clone(&self.nodes[any].qualifier_set);
                         self.charge_mapped(subjects.len())?;
-                        self.add_child(parent, m.issuer_policy, &qualifiers, &subjects)?;
+                        self.add_child(parent, m.issuer_policy, &subjects)?;
                     }
                     (None, None) => {}
                 }
@@ -508,7 +500,6 @@ impl PolicyProcessor {
         &mut self,
         parent: NodeId,
         valid_policy: ObjectIdentifier,
-        qualifiers: &Arc<[PolicyQualifierInfo]>,
         expected: &Arc<[ObjectIdentifier]>,
     ) -> Result<(), String> {
         if self.nodes.len() >= self.budget.max_nodes {
@@ -521,7 +512,6 @@ impl PolicyProcessor {
         let depth = self.nodes[parent].depth.saturating_add(1);
         self.nodes.push(PolicyNode {
             valid_policy,
-            qualifier_set: Arc::clone(qualifiers),
             expected_policy_set: Arc::clone(expected),
             depth,
             parent: Some(parent),
@@ -649,7 +639,6 @@ fn certificate_policies(cert: &Certificate) -> Result<Option<Vec<PolicyInfo>>, S
         }
         infos.push(PolicyInfo {
             oid: info.policy_identifier,
-            qualifiers: Arc::from(info.policy_qualifiers.clone().unwrap_or_default()),
         });
     }
     Ok(Some(infos))

@@ -2,7 +2,7 @@
 //! entries, for `validate::archive` and for plain rusqlite doing the same
 //! work in the same run: storing the same entries in one transaction in the
 //! straightforward flat table (every field a column, the same seven indexes,
-//! the same pragmas) and answering the same queries (count + page) with
+//! the same pragmas, the same sorter settings when it builds indexes at the end) and answering the same queries (count + page) with
 //! hand-written SQL. The library instead keeps repetitive text in a
 //! dictionary table (see `core/src/archive/storage.rs`).
 //!
@@ -133,8 +133,9 @@ fn plain_open(path: &Path) -> Connection {
 }
 
 /// Inserts `n` entries in one transaction. With `indexes_after`, the table
-/// is filled first and the indexes built at the end (what the library's bulk
-/// batches do); otherwise every insert updates every index.
+/// is filled first and the indexes built at the end with the library's
+/// sorter settings (what its bulk batches do); otherwise every insert
+/// updates every index.
 fn plain_import(conn: &mut Connection, entries: &[ArchiveEntry], indexes_after: bool) {
     let (table, indexes) = PLAIN_SCHEMA.split_once(") STRICT;").expect("schema");
     conn.execute_batch(&format!("{table}) STRICT;"))
@@ -185,6 +186,13 @@ fn plain_import(conn: &mut Connection, entries: &[ArchiveEntry], indexes_after: 
     }
     let inserted = t.elapsed();
     if indexes_after {
+        // The library's sorter settings for the rebuild: 4 MiB runs, helper
+        // threads (core/src/archive/storage.rs, `SORT_CACHE_KIB`).
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+        tx.execute_batch(&format!(
+            "PRAGMA threads = {threads}; PRAGMA cache_size = -4096;"
+        ))
+        .expect("sorter pragmas");
         tx.execute_batch(indexes).expect("indexes");
     }
     let indexed = t.elapsed();

@@ -118,6 +118,20 @@ const CACHE_KIB: i64 = 64 * 1024;
 /// seven indexes; an existing file keeps its page size.
 const PAGE_SIZE: i64 = 16 * 1024;
 
+/// Page cache while a bulk batch rebuilds its indexes, in KiB. SQLite's
+/// sorter keeps runs of up to this size in memory and merges them; 4 MiB
+/// runs (SQLite's minimum at 16 KiB pages) sorted faster than 16-64 MiB
+/// ones, which miss the CPU caches: 0.9 s instead of 1.9 s per index of a
+/// million entries on the development machine.
+const SORT_CACHE_KIB: i64 = 4 * 1024;
+
+/// Helper threads SQLite's sorter may use while a bulk batch rebuilds its
+/// indexes: runs are sorted and merged beside the thread that reads the
+/// table. At most 8 (SQLite's compile-time limit).
+fn sorter_threads() -> i64 {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(8) as i64)
+}
+
 /// A batch expected to hold at least this many entries, and at least as many
 /// as the archive already holds, rebuilds the secondary indexes at commit
 /// instead of updating them row by row (see [`Archive::batch_sized`]).
@@ -290,7 +304,7 @@ impl Archive {
             insert: None,
             open: true,
             rebuild: Vec::new(),
-            texts: HashMap::new(),
+            texts: HashMap::default(),
         };
         if expected >= BULK_MIN_ENTRIES {
             let stored: i64 =
@@ -359,7 +373,7 @@ pub struct Batch<'a> {
     /// `CREATE INDEX` statements to run at commit (bulk batches).
     rebuild: Vec<String>,
     /// Dictionary ids seen or added in this transaction.
-    texts: HashMap<String, i64>,
+    texts: HashMap<String, i64, foldhash::fast::RandomState>,
 }
 
 /// Drops the table's secondary indexes, returning the SQL that recreates them.
@@ -482,8 +496,18 @@ impl Batch<'_> {
     pub fn commit(mut self) -> Result<(), ArchiveError> {
         self.insert = None;
         // On an error `self` is dropped still open, which rolls back.
-        for sql in std::mem::take(&mut self.rebuild) {
-            self.conn.execute_batch(&sql)?;
+        let rebuild = std::mem::take(&mut self.rebuild);
+        if !rebuild.is_empty() {
+            self.conn.pragma_update(None, "threads", sorter_threads())?;
+            self.conn
+                .pragma_update(None, "cache_size", -SORT_CACHE_KIB)?;
+            let built = rebuild
+                .iter()
+                .try_for_each(|sql| self.conn.execute_batch(sql));
+            // The connection's settings come back whether or not the build worked.
+            self.conn.pragma_update(None, "threads", 0)?;
+            self.conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
+            built?;
         }
         self.conn.execute_batch("COMMIT")?;
         self.open = false;
@@ -538,4 +562,43 @@ fn entry_from_row(row: &Row<'_>) -> Result<ArchiveEntry, ArchiveError> {
         project: row.get(23)?,
         remote_account: row.get(24)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pragma(archive: &Archive, name: &str) -> i64 {
+        archive
+            .conn
+            .query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_bulk_batch_gives_back_the_connection_settings() {
+        let mut archive = Archive::open_in_memory().unwrap();
+        let entries: Vec<ArchiveEntry> = (0..BULK_MIN_ENTRIES as i64)
+            .map(|i| ArchiveEntry::new(Timestamp::from_unix_micros(i * 1_000_000).unwrap()))
+            .collect();
+        let mut batch = archive.batch_sized(BULK_MIN_ENTRIES).unwrap();
+        assert!(!batch.rebuild.is_empty(), "a bulk batch drops its indexes");
+        for e in &entries {
+            batch.add(e).unwrap();
+        }
+        batch.commit().unwrap();
+        // The sorter settings of the rebuild are gone: queries get the full
+        // page cache again and no helper threads.
+        assert_eq!(pragma(&archive, "cache_size"), -CACHE_KIB);
+        assert_eq!(pragma(&archive, "threads"), 0);
+        let indexes: i64 = archive
+            .conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'archive_entry'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(indexes, 7);
+    }
 }

@@ -194,6 +194,8 @@ fn plain_import(conn: &mut Connection, entries: &[ArchiveEntry], indexes_after: 
         ))
         .expect("sorter pragmas");
         tx.execute_batch(indexes).expect("indexes");
+        tx.execute_batch("PRAGMA threads = 0; PRAGMA cache_size = -65536;")
+            .expect("query pragmas");
     }
     let indexed = t.elapsed();
     tx.commit().expect("commit");

@@ -2,8 +2,9 @@
 //! entries, for `validate::archive` and for plain rusqlite doing the same
 //! work in the same run: storing the same entries in one transaction in the
 //! straightforward flat table (every field a column, the same seven indexes,
-//! the same pragmas, the same sorter settings when it builds indexes at the end) and answering the same queries (count + page) with
-//! hand-written SQL. The library instead keeps repetitive text in a
+//! the same pragmas, the same sorter settings when it builds the indexes at
+//! the end) and answering the same queries (count + page) with hand-written
+//! SQL. The library instead keeps repetitive text in a
 //! dictionary table (see `core/src/archive/storage.rs`).
 //!
 //! `cargo bench -p validate-benches --bench archive` prints a summary table

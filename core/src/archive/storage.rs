@@ -121,8 +121,9 @@ const PAGE_SIZE: i64 = 16 * 1024;
 /// Page cache while a bulk batch rebuilds its indexes, in KiB. SQLite's
 /// sorter keeps runs of up to this size in memory and merges them; 4 MiB
 /// runs (SQLite's minimum at 16 KiB pages) sorted faster than 16-64 MiB
-/// ones, which miss the CPU caches: 0.9 s instead of 1.9 s per index of a
-/// million entries on the development machine.
+/// ones, which miss the CPU caches. With the helper threads below: 0.9 s
+/// instead of 1.9 s per index of a million entries on the development
+/// machine (docs/archive.md).
 const SORT_CACHE_KIB: i64 = 4 * 1024;
 
 /// Helper threads SQLite's sorter may use while a bulk batch rebuilds its

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use rusqlite::{Connection, params};
-use validate::archive::{
+use validate_archive::{
     Archive, ArchiveEntry, ArchiveRequest, CODESIGN_MANAGE_SCOPE, Caller, ClientInterface, Role,
     Timestamp,
 };

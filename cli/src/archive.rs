@@ -6,7 +6,7 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use validate::archive::{
+use validate_archive::{
     Archive, ArchiveEntry, ArchiveError, ArchiveRequest, CODESIGN_MANAGE_SCOPE, Caller, Role,
 };
 

@@ -16,7 +16,6 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod archive;
 pub mod cert;
 pub mod cms;
 pub mod crypto;
@@ -30,7 +29,6 @@ pub mod revocation;
 mod time;
 pub mod validator;
 
-pub use archive::{Archive, ArchiveEntry};
 pub use cert::{
     Certificate, DistinguishedName, Extension, ExtensionValue, KeyUsage, MAX_BUNDLE_SIZE,
     NameAttribute, PublicKeyInfo, SerialNumber, ValidityTime, read_certificates,

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 use serde_json::{Value, json};
-use vcore::archive::{Archive, ArchiveEntry, ArchiveError, ArchiveRequest, Caller, Role};
+use validate_archive::{Archive, ArchiveEntry, ArchiveError, ArchiveRequest, Caller, Role};
 use vcore::cms::{SignedDataResult, SignerResult, VerifyContext, verify_pkcs1, verify_signed_data};
 use vcore::path::{CertificatePool, PathValidation, Profile, Purpose, TrustStore, validate_path};
 use vcore::policy::{PolicyFile, ValidationPolicy};
@@ -379,7 +379,7 @@ fn caller(json: Option<&str>) -> BindResult<Caller> {
     };
     let mut caller = Caller::new(role).with_scope(
         spec.scope
-            .unwrap_or_else(|| vcore::archive::CODESIGN_MANAGE_SCOPE.into()),
+            .unwrap_or_else(|| validate_archive::CODESIGN_MANAGE_SCOPE.into()),
     );
     for project in spec.projects {
         caller = caller.auditing(project);

@@ -37,7 +37,7 @@ pub struct ValidateValidator {
 
 /// An open archive (opaque). Thread-safe: calls are serialised.
 pub struct ValidateArchive {
-    inner: Mutex<vcore::archive::Archive>,
+    inner: Mutex<validate_archive::Archive>,
 }
 
 thread_local! {
@@ -181,7 +181,7 @@ unsafe fn archive<'a>(ptr: *const ValidateArchive) -> BindResult<&'a ValidateArc
     unsafe { ptr.as_ref() }.ok_or_else(|| null("the archive"))
 }
 
-fn lock(archive: &ValidateArchive) -> std::sync::MutexGuard<'_, vcore::archive::Archive> {
+fn lock(archive: &ValidateArchive) -> std::sync::MutexGuard<'_, validate_archive::Archive> {
     // A panic while the lock was held leaves the archive consistent (SQLite
     // transactions roll back), so a poisoned lock is taken over.
     archive

@@ -161,11 +161,11 @@ impl NativeValidator {
 /// An open archive; calls take turns on an internal lock.
 #[pyclass(frozen, module = "libvalidate._libvalidate")]
 struct NativeArchive {
-    inner: Mutex<vcore::archive::Archive>,
+    inner: Mutex<validate_archive::Archive>,
 }
 
 impl NativeArchive {
-    fn lock(&self) -> std::sync::MutexGuard<'_, vcore::archive::Archive> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, validate_archive::Archive> {
         self.inner
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

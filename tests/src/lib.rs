@@ -59,7 +59,7 @@ pub fn repo_root() -> PathBuf {
 }
 
 // Archive fixtures.
-use validate::archive::{ArchiveEntry, Timestamp};
+use validate_archive::{ArchiveEntry, Timestamp};
 
 /// 2022-11-18T00:00:00Z in microseconds since the epoch.
 pub const ARCHIVE_START_MICROS: i64 = 1_668_729_600_000_000;

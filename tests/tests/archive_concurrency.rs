@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use validate::archive::{Archive, ArchiveRequest, CODESIGN_MANAGE_SCOPE, Caller, Role};
+use validate_archive::{Archive, ArchiveRequest, CODESIGN_MANAGE_SCOPE, Caller, Role};
 use validate_tests::numbered_entry;
 
 const BATCH: u64 = 500;
@@ -104,7 +104,7 @@ fn readers_keep_their_indexes_while_a_bulk_batch_rebuilds_them() {
     let db = dir.path().join("bulk.db");
     let mut writer = Archive::open(&db).unwrap();
     writer.record_batch((0..100).map(numbered_entry)).unwrap();
-    let n = validate::archive::BULK_MIN_ENTRIES;
+    let n = validate_archive::BULK_MIN_ENTRIES;
     let reader = Archive::open(&db).unwrap();
     let p1 = ArchiveRequest::from_json(
         r#"{"ArchiveFilter": {"ProjectDN": "\\VED\\Code Signing\\Projects\\P1"}}"#,

@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader};
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Command, Stdio};
 
-use validate::archive::{Archive, ArchiveRequest, CODESIGN_MANAGE_SCOPE, Caller, Role};
+use validate_archive::{Archive, ArchiveRequest, CODESIGN_MANAGE_SCOPE, Caller, Role};
 use validate_tests::numbered_entry;
 
 const BATCH: u64 = 20_000;

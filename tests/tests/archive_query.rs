@@ -2,7 +2,7 @@
 //! filter key, wildcards, literal metacharacters, paging, order and scoping.
 
 use serde_json::{Value, json};
-use validate::archive::{
+use validate_archive::{
     Archive, ArchiveEntry, ArchiveError, ArchiveRequest, ArchiveResponse, CODESIGN_MANAGE_SCOPE,
     Caller, ClientInterface, Role, Timestamp,
 };
@@ -755,7 +755,7 @@ fn bulk_batches_rebuild_their_indexes() {
     let mut archive = Archive::open(&path).unwrap();
     let indexes = index_count(&path);
     assert!(indexes >= 5, "{indexes}");
-    let n = validate::archive::BULK_MIN_ENTRIES;
+    let n = validate_archive::BULK_MIN_ENTRIES;
     let entries: Vec<_> = (0..n).map(validate_tests::numbered_entry).collect();
     // A failing bulk batch (the last entry reuses id 1) leaves nothing behind
     // and the indexes in place.

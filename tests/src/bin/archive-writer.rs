@@ -6,7 +6,7 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use validate::archive::Archive;
+use validate_archive::Archive;
 use validate_tests::numbered_entry;
 
 fn main() -> ExitCode {

@@ -20,7 +20,7 @@ const MAX_MICROS: i64 = 253_402_300_800 * MICROS_PER_SECOND - 1;
 /// A point in time in UTC with microsecond precision, between years 0000 and 9999.
 ///
 /// ```
-/// use validate::archive::Timestamp;
+/// use validate_archive::Timestamp;
 /// let t: Timestamp = "2022-11-18T23:44:12+01:00".parse().unwrap();
 /// assert_eq!(t.to_string(), "2022-11-18T22:44:12Z");
 /// ```

@@ -75,7 +75,7 @@ impl FromStr for Role {
 /// allowed to retrieve anything.
 ///
 /// ```
-/// use validate::archive::{Caller, Role, CODESIGN_MANAGE_SCOPE};
+/// use validate_archive::{Caller, Role, CODESIGN_MANAGE_SCOPE};
 /// let auditor = Caller::new(Role::CodeSigningAuditor)
 ///     .with_scope(CODESIGN_MANAGE_SCOPE)
 ///     .auditing("\\VED\\Code Signing\\Projects\\White List");

@@ -147,7 +147,7 @@ pub const BULK_MIN_ENTRIES: u64 = 10_000;
 /// `Send`; open one per thread.
 ///
 /// ```
-/// use validate::archive::{Archive, ArchiveEntry, ArchiveRequest, Caller, Role, CODESIGN_MANAGE_SCOPE};
+/// use validate_archive::{Archive, ArchiveEntry, ArchiveRequest, Caller, Role, CODESIGN_MANAGE_SCOPE};
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let dir = tempfile::tempdir()?;
 /// let mut archive = Archive::open(dir.path().join("archive.db"))?;

@@ -86,7 +86,7 @@ impl fmt::Display for ClientInterface {
 /// such as `IpAddress` must not silently drop data).
 ///
 /// ```
-/// use validate::archive::{ArchiveEntry, ClientInterface};
+/// use validate_archive::{ArchiveEntry, ClientInterface};
 /// let mut entry = ArchiveEntry::new("2022-11-28T22:44:18Z".parse().unwrap());
 /// entry.client_interface = ClientInterface::Pkcs11Config;
 /// entry.ip_address = "172.17.24.80".into();

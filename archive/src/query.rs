@@ -159,7 +159,7 @@ pub(crate) fn like_pattern(seed: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::archive::caller::Role;
+    use crate::caller::Role;
 
     #[test]
     fn like_escaping() {

@@ -112,7 +112,7 @@ pub struct ArchiveFilter {
 /// The seed's `RetrieveArchiveEntries` request body.
 ///
 /// ```
-/// use validate::archive::ArchiveRequest;
+/// use validate_archive::ArchiveRequest;
 /// let req = ArchiveRequest::from_json(
 ///     r#"{"ArchiveFilter": {"ClientLibraryName": "pkcs11"}, "PageSize": 5, "Page": 10}"#,
 /// ).unwrap();

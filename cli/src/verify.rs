@@ -82,6 +82,7 @@ pub fn run_verify(args: VerifyArgs) -> ExitCode {
             signature_type: match &args.signature_type {
                 Some(t) => t.clone(),
                 None => SignatureType::detect(&signature, args.content.is_some())
+                    .map_err(|e| format!("{}: {e}", args.signature.display()))?
                     .ok_or_else(|| {
                         format!(
                             "{}: neither a CMS signature nor certificates; give --type",

@@ -118,7 +118,11 @@ fn bad_inputs_exit_2_with_one_line_naming_the_file() {
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("empty.pem", vec![], "empty"),
         ("garbage.bin", b"\x00\x01garbage".to_vec(), "neither PEM"),
-        ("truncated.der", der[..der.len() / 2].to_vec(), "incomplete"),
+        (
+            "truncated.der",
+            der[..der.len() / 2].to_vec(),
+            "runs past the end",
+        ),
         (
             "truncated.pem",
             leaf[..leaf.len() / 2].to_vec(),

@@ -3,6 +3,8 @@
 use base64ct::{Base64, Encoding};
 use serde::Deserialize;
 
+use crate::cms::CmsShape;
+
 /// The request fields, names as in the seed.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -64,21 +66,26 @@ pub enum SignatureType {
 }
 
 impl SignatureType {
-    /// Parses the seed's names, case-insensitively.
+    /// Every type, in the seed's order.
+    pub const ALL: [SignatureType; 10] = [
+        SignatureType::Cades,
+        SignatureType::CadesMultiple,
+        SignatureType::CadesImplicit,
+        SignatureType::CadesExplicit,
+        SignatureType::XadesEnveloped,
+        SignatureType::XadesDetached,
+        SignatureType::Pades,
+        SignatureType::P7b,
+        SignatureType::X509,
+        SignatureType::Pkcs1,
+    ];
+
+    /// Parses the seed's names, case-insensitively and otherwise exactly
+    /// (no trimming: `" P7B"` is not a type).
     pub fn parse(name: &str) -> Option<Self> {
-        Some(match name.trim().to_ascii_lowercase().as_str() {
-            "cades" => SignatureType::Cades,
-            "cades-multiple" => SignatureType::CadesMultiple,
-            "cades-implicit" => SignatureType::CadesImplicit,
-            "cades-explicit" => SignatureType::CadesExplicit,
-            "xades-enveloped" => SignatureType::XadesEnveloped,
-            "xades-detached" => SignatureType::XadesDetached,
-            "pades" => SignatureType::Pades,
-            "p7b" => SignatureType::P7b,
-            "x509" => SignatureType::X509,
-            "pkcs1" => SignatureType::Pkcs1,
-            _ => return None,
-        })
+        Self::ALL
+            .into_iter()
+            .find(|kind| kind.name().eq_ignore_ascii_case(name))
     }
 
     /// The seed's name (the report's `policy.signature.type`).
@@ -99,20 +106,31 @@ impl SignatureType {
 }
 
 impl SignatureType {
-    /// Detects the type of a signature or certificate file: a CMS SignedData
-    /// with signers is CAdES (CAdES-Explicit when the content comes
-    /// separately), a certs-only PKCS#7 bundle is P7B, certificates are X509.
-    pub fn detect(input: &[u8], detached_content: bool) -> Option<SignatureType> {
-        match crate::cms::signer_count(input) {
-            Some(n) if n > 0 && detached_content => return Some(SignatureType::CadesExplicit),
-            Some(n) if n > 0 => return Some(SignatureType::Cades),
-            Some(_) => return Some(SignatureType::P7b),
-            None => {}
+    /// Detects the type of a signature or certificate file from its
+    /// structure alone: a CMS SignedData with signers is CAdES
+    /// (CAdES-Explicit when the content comes separately), a SignedData
+    /// without signers is P7B, certificates are X509; `Ok(None)` for
+    /// anything else. A CMS ContentInfo that is not a well-formed SignedData
+    /// is an `Err`: it is never validated as something weaker.
+    ///
+    /// ```
+    /// use validate::request::SignatureType;
+    /// let p7s = std::fs::read("../examples/signatures/detached.p7s").unwrap();
+    /// assert_eq!(SignatureType::detect(&p7s, true).unwrap(), Some(SignatureType::CadesExplicit));
+    /// assert!(SignatureType::detect(&p7s[..p7s.len() - 2], true).is_err());
+    /// ```
+    pub fn detect(input: &[u8], detached_content: bool) -> crate::Result<Option<SignatureType>> {
+        match crate::cms::cms_shape(input)? {
+            Some(CmsShape::Signature { .. }) if detached_content => {
+                Ok(Some(SignatureType::CadesExplicit))
+            }
+            Some(CmsShape::Signature { .. }) => Ok(Some(SignatureType::Cades)),
+            Some(_) => Ok(Some(SignatureType::P7b)),
+            None => Ok(crate::cert::read_certificates(input)
+                .ok()
+                .filter(|entries| entries.iter().any(Result::is_ok))
+                .map(|_| SignatureType::X509)),
         }
-        crate::cert::read_certificates(input)
-            .ok()
-            .filter(|entries| entries.iter().any(Result::is_ok))
-            .map(|_| SignatureType::X509)
     }
 }
 

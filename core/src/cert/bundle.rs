@@ -3,8 +3,6 @@
 //! concatenated DER, or a PKCS#7 / CMS certs-only bundle (`.p7b`), in DER or
 //! in a PEM `PKCS7` block.
 
-use der::{Decode, Header, Reader, SliceReader, Tag, TagNumber, asn1::ObjectIdentifier};
-
 use super::certificate::Certificate;
 use super::pem;
 use crate::error::{Error, Result};
@@ -13,21 +11,71 @@ use crate::error::{Error, Result};
 /// above any real bundle; the Mozilla root store is about 300 KiB).
 pub const MAX_BUNDLE_SIZE: usize = 64 * 1024 * 1024;
 
-/// id-signedData (RFC 5652 5.1).
-const SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
-
 /// PEM labels that hold one certificate (OpenSSL also reads the older
 /// `X509 CERTIFICATE` label).
 const CERTIFICATE_LABELS: [&str; 2] = ["CERTIFICATE", "X509 CERTIFICATE"];
 /// PEM labels that hold a PKCS#7 / CMS bundle.
 const PKCS7_LABELS: [&str; 2] = ["PKCS7", "CMS"];
 
+/// How an input departed from a strict encoding while it was read. Each
+/// is reported where the caller has a report (the validator makes them
+/// warnings); the CLI prints them on stderr.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InputDeviation {
+    /// ASCII white space after the last DER element (a newline a text
+    /// tool appended) was ignored.
+    TrailingWhitespace {
+        /// How many bytes.
+        bytes: usize,
+    },
+    /// A PKCS#7 bundle is BER-encoded (indefinite lengths or constructed
+    /// strings, as some CAs publish their roots); it was read as BER.
+    BerBundle,
+    /// A PKCS#7 element is a SignedData with SignerInfos, not a
+    /// certificates-only bundle: its certificates were read, its
+    /// signatures were not checked.
+    SignaturesNotChecked {
+        /// The number of SignerInfos left unchecked.
+        signers: usize,
+    },
+}
+
+impl std::fmt::Display for InputDeviation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InputDeviation::TrailingWhitespace { bytes } => {
+                write!(f, "{bytes} bytes of white space after the DER were ignored")
+            }
+            InputDeviation::BerBundle => f.write_str("the PKCS#7 bundle is BER, not DER"),
+            InputDeviation::SignaturesNotChecked { signers } => write!(
+                f,
+                "the PKCS#7 data is a SignedData with {signers} signer(s): only its certificates were read, its signatures were not checked"
+            ),
+        }
+    }
+}
+
+/// What [`read_bundle`] found: every certificate on its own, and how the
+/// input departed from a strict encoding.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct CertificateBundle {
+    /// Each certificate, or why it failed (naming its index in the bundle
+    /// when there are several).
+    pub certificates: Vec<Result<Certificate>>,
+    /// Lenient readings, in input order.
+    pub deviations: Vec<InputDeviation>,
+}
+
 /// Reads every certificate of the input, each on its own: a certificate
 /// that fails to parse is an `Err` naming its index ([`Error::InBundle`])
 /// and does not hide the others.
 ///
 /// The outer `Err` is for input that holds no certificate at all (empty,
-/// oversized, only other PEM blocks, or bytes that are neither PEM nor DER).
+/// oversized, only other PEM blocks, or bytes that are neither PEM nor DER)
+/// and for a PKCS#7 element that is not a well-formed SignedData (a broken
+/// signature is never read as a bundle).
 ///
 /// ```
 /// let pem = std::fs::read("../examples/chain/chain.pem").unwrap();
@@ -36,6 +84,26 @@ const PKCS7_LABELS: [&str; 2] = ["PKCS7", "CMS"];
 /// assert!(certs.iter().all(|c| c.is_ok()));
 /// ```
 pub fn read_certificates(input: &[u8]) -> Result<Vec<Result<Certificate>>> {
+    read_bundle(input).map(|bundle| bundle.certificates)
+}
+
+/// Like [`read_certificates`], but the first bad certificate fails the whole input.
+pub fn read_certificates_strict(input: &[u8]) -> Result<Vec<Certificate>> {
+    read_certificates(input)?.into_iter().collect()
+}
+
+/// [`read_certificates`] with the deviations it tolerated.
+///
+/// ```
+/// use validate::cert::{read_bundle, InputDeviation};
+/// let pem = std::fs::read("../examples/chain/root.pem").unwrap();
+/// let mut der = validate::Certificate::from_pem(&pem).unwrap().der().to_vec();
+/// der.push(b'\n');
+/// let bundle = read_bundle(&der).unwrap();
+/// assert_eq!(bundle.certificates.len(), 1);
+/// assert_eq!(bundle.deviations, [InputDeviation::TrailingWhitespace { bytes: 1 }]);
+/// ```
+pub fn read_bundle(input: &[u8]) -> Result<CertificateBundle> {
     if input.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::Empty);
     }
@@ -46,34 +114,32 @@ pub fn read_certificates(input: &[u8]) -> Result<Vec<Result<Certificate>>> {
             limit: MAX_BUNDLE_SIZE,
         });
     }
-    let entries = if pem::looks_like_pem(input) {
-        from_pem(input)?
-    } else {
-        from_der_sequence(input)?
+    let mut bundle = CertificateBundle {
+        certificates: Vec::new(),
+        deviations: Vec::new(),
     };
-    // An index only helps when there is more than one entry.
-    if entries.len() == 1 {
-        return Ok(entries);
+    if pem::looks_like_pem(input) {
+        from_pem(input, &mut bundle)?;
+    } else {
+        from_der_sequence(input, &mut bundle)?;
     }
-    Ok(entries
-        .into_iter()
-        .enumerate()
-        .map(|(index, entry)| {
-            entry.map_err(|source| Error::InBundle {
-                index,
-                source: Box::new(source),
+    // An index only helps when there is more than one entry.
+    if bundle.certificates.len() > 1 {
+        bundle.certificates = std::mem::take(&mut bundle.certificates)
+            .into_iter()
+            .enumerate()
+            .map(|(index, entry)| {
+                entry.map_err(|source| Error::InBundle {
+                    index,
+                    source: Box::new(source),
+                })
             })
-        })
-        .collect())
+            .collect();
+    }
+    Ok(bundle)
 }
 
-/// Like [`read_certificates`], but the first bad certificate fails the whole input.
-pub fn read_certificates_strict(input: &[u8]) -> Result<Vec<Certificate>> {
-    read_certificates(input)?.into_iter().collect()
-}
-
-fn from_pem(input: &[u8]) -> Result<Vec<Result<Certificate>>> {
-    let mut entries = Vec::new();
+fn from_pem(input: &[u8], bundle: &mut CertificateBundle) -> Result<()> {
     let mut other_labels = Vec::new();
     for (index, block) in pem::blocks(input).into_iter().enumerate() {
         let is_cert = CERTIFICATE_LABELS.contains(&block.label.as_str());
@@ -85,7 +151,7 @@ fn from_pem(input: &[u8]) -> Result<Vec<Result<Certificate>>> {
         let der = match block.der {
             Ok(der) => der,
             Err(reason) => {
-                entries.push(Err(Error::Pem {
+                bundle.certificates.push(Err(Error::Pem {
                     index,
                     label: block.label,
                     reason,
@@ -94,27 +160,25 @@ fn from_pem(input: &[u8]) -> Result<Vec<Result<Certificate>>> {
             }
         };
         if is_cert {
-            entries.push(Certificate::from_der(&der));
+            bundle.certificates.push(Certificate::from_der(&der));
         } else {
-            match pkcs7_certificates(&der) {
-                Ok(certs) => entries.extend(certs.into_iter().map(Certificate::from_der)),
-                Err(e) => entries.push(Err(e)),
-            }
+            pkcs7(&der, bundle)?;
         }
     }
-    if entries.is_empty() {
+    if bundle.certificates.is_empty() {
         return Err(Error::NoCertificate {
             found: other_labels,
         });
     }
-    Ok(entries)
+    Ok(())
 }
 
-/// Splits binary input into top-level DER elements; each is a certificate
-/// or a PKCS#7 bundle. Input that does not start with a DER SEQUENCE is not
-/// certificate data at all; later bytes that cannot be framed end the input
-/// with an error entry.
-fn from_der_sequence(input: &[u8]) -> Result<Vec<Result<Certificate>>> {
+/// Splits binary input into top-level elements (framed as BER, so that a
+/// BER bundle frames too); each is a certificate or a PKCS#7 bundle. Input
+/// that does not start with a SEQUENCE is not certificate data at all;
+/// white space after the last element is tolerated (a deviation); other
+/// bytes that cannot be framed end the input with an error entry.
+fn from_der_sequence(input: &[u8], bundle: &mut CertificateBundle) -> Result<()> {
     if input.first() != Some(&0x30) {
         return Err(Error::invalid(
             "certificate file",
@@ -124,102 +188,52 @@ fn from_der_sequence(input: &[u8]) -> Result<Vec<Result<Certificate>>> {
             ),
         ));
     }
-    let mut entries = Vec::new();
     let mut rest = input;
     while !rest.is_empty() {
-        let element = match split_tlv(rest) {
-            Ok((element, tail)) => {
+        if rest.iter().all(u8::is_ascii_whitespace) {
+            bundle
+                .deviations
+                .push(InputDeviation::TrailingWhitespace { bytes: rest.len() });
+            break;
+        }
+        let element = match crate::cms::ber::element_len(rest) {
+            Ok(len) => {
+                let (element, tail) = rest.split_at(len);
                 rest = tail;
                 element
             }
             Err(e) => {
-                entries.push(Err(Error::der("certificate file", e)));
+                bundle
+                    .certificates
+                    .push(Err(Error::der("certificate file", e)));
                 break;
             }
         };
-        if is_content_info(element) {
-            match pkcs7_certificates(element) {
-                Ok(certs) => entries.extend(certs.into_iter().map(Certificate::from_der)),
-                Err(e) => entries.push(Err(e)),
-            }
+        if crate::cms::ber::first_inner_tag(element) == Some(0x06) {
+            pkcs7(element, bundle)?;
         } else {
-            entries.push(Certificate::from_der(element));
+            bundle.certificates.push(Certificate::from_der(element));
         }
     }
-    Ok(entries)
+    Ok(())
 }
 
-/// The first complete TLV of `input` and what follows it.
-fn split_tlv(input: &[u8]) -> der::Result<(&[u8], &[u8])> {
-    let mut reader = SliceReader::new(input)?;
-    let element = reader.tlv_bytes()?;
-    Ok((element, &input[element.len()..]))
-}
-
-/// True when the element is a ContentInfo: SEQUENCE { OBJECT IDENTIFIER, ... }
-/// (a Certificate starts with SEQUENCE { SEQUENCE ... }).
-fn is_content_info(element: &[u8]) -> bool {
-    let Ok(mut reader) = SliceReader::new(element) else {
-        return false;
-    };
-    Header::decode(&mut reader).is_ok_and(|h| h.tag() == Tag::Sequence)
-        && Tag::peek(&reader).is_ok_and(|t| t == Tag::ObjectIdentifier)
-}
-
-/// The raw certificates of a certs-only PKCS#7 / CMS SignedData
-/// (RFC 5652 5.1: `certificates [0] IMPLICIT CertificateSet`), in order.
-/// Other certificate choices (attribute certificates, ...) are skipped.
-fn pkcs7_certificates(der: &[u8]) -> Result<Vec<&[u8]>> {
-    let what = "PKCS#7 bundle";
-    let err = |e: der::Error| Error::der(what, e);
-    let mut reader = SliceReader::new(der).map_err(err)?;
-    let certs = reader
-        .sequence(|content_info| {
-            let content_type = ObjectIdentifier::decode(content_info)?;
-            if content_type != SIGNED_DATA {
-                return Ok(None);
-            }
-            let explicit = Header::decode(content_info)?;
-            content_info.read_nested(explicit.length(), |inner| {
-                inner.sequence(|signed_data| {
-                    // version, digestAlgorithms, encapContentInfo
-                    for _ in 0..3 {
-                        signed_data.tlv_bytes()?;
-                    }
-                    let mut certs = Vec::new();
-                    if Tag::peek(signed_data)?
-                        == (Tag::ContextSpecific {
-                            constructed: true,
-                            number: TagNumber(0),
-                        })
-                    {
-                        let set = Header::decode(signed_data)?;
-                        signed_data.read_nested(set.length(), |set| {
-                            while !set.is_finished() {
-                                let choice = set.tlv_bytes()?;
-                                if choice.first() == Some(&0x30) {
-                                    certs.push(choice);
-                                }
-                            }
-                            Ok::<_, der::Error>(())
-                        })?;
-                    }
-                    // crls and signerInfos follow; a certs-only bundle has no
-                    // signers, and nothing of them is needed here.
-                    while !signed_data.is_finished() {
-                        signed_data.tlv_bytes()?;
-                    }
-                    Ok(Some(certs))
-                })
-            })
-        })
-        .map_err(err)?;
-    reader.finish().map_err(err)?;
-    match certs {
-        Some(certs) => Ok(certs),
-        None => Err(Error::invalid(
-            what,
-            "content type is not signedData (RFC 5652 5.1)",
-        )),
+/// The certificates of a PKCS#7 / CMS element (RFC 5652 5.1:
+/// `certificates [0] IMPLICIT CertificateSet`), in order; other certificate
+/// choices (attribute certificates, ...) are skipped. A malformed
+/// SignedData fails the whole input.
+fn pkcs7(element: &[u8], bundle: &mut CertificateBundle) -> Result<()> {
+    let (certificates, signers, ber) = crate::cms::bundle_certificates(element)?;
+    if ber {
+        bundle.deviations.push(InputDeviation::BerBundle);
     }
+    if signers > 0 {
+        bundle
+            .deviations
+            .push(InputDeviation::SignaturesNotChecked { signers });
+    }
+    bundle
+        .certificates
+        .extend(certificates.iter().map(|der| Certificate::from_der(der)));
+    Ok(())
 }

@@ -274,6 +274,31 @@ impl Certificate {
             _ => None,
         }
     }
+
+    /// Why this certificate's key may not verify signatures on data
+    /// (CMS signers, timestamp tokens, OCSP responses), or `None` when it
+    /// may. RFC 5280 4.2.1.3: such signatures need digitalSignature or
+    /// nonRepudiation (contentCommitment) when keyUsage is present; a
+    /// keyUsage that does not decode allows nothing.
+    ///
+    /// ```
+    /// let pem = std::fs::read("../examples/chain/leaf.pem").unwrap();
+    /// let leaf = validate::Certificate::from_pem(&pem).unwrap();
+    /// assert_eq!(leaf.key_usage_forbids_signing(), None);
+    /// ```
+    pub fn key_usage_forbids_signing(&self) -> Option<String> {
+        let ext = self.extension(&oid::KEY_USAGE)?;
+        let ExtensionValue::KeyUsage(ku) = ext.value() else {
+            return Some("its keyUsage extension does not decode (RFC 5280 4.2.1.3)".into());
+        };
+        if ku.bits() & (KeyUsage::DIGITAL_SIGNATURE | KeyUsage::NON_REPUDIATION) != 0 {
+            return None;
+        }
+        Some(format!(
+            "its keyUsage ({}) asserts neither digitalSignature nor nonRepudiation (RFC 5280 4.2.1.3)",
+            ku.names().join(", ")
+        ))
+    }
 }
 
 /// The byte range of the TBSCertificate inside the Certificate.

@@ -87,6 +87,15 @@ impl KeyUsage {
         (Self::DECIPHER_ONLY, "DecipherOnly"),
     ];
 
+    /// The .NET names of the set flags, in [`Self::NAMES`] order.
+    pub fn names(self) -> Vec<&'static str> {
+        Self::NAMES
+            .iter()
+            .filter(|(bit, _)| self.contains(*bit))
+            .map(|(_, name)| *name)
+            .collect()
+    }
+
     /// The flags as a .NET `X509KeyUsageFlags` value.
     pub fn bits(self) -> u16 {
         self.0

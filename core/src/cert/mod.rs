@@ -9,7 +9,10 @@ mod pem;
 pub mod public_key;
 mod serial;
 
-pub use bundle::{MAX_BUNDLE_SIZE, read_certificates, read_certificates_strict};
+pub use bundle::{
+    CertificateBundle, InputDeviation, MAX_BUNDLE_SIZE, read_bundle, read_certificates,
+    read_certificates_strict,
+};
 pub use certificate::{Certificate, MAX_CERTIFICATE_SIZE, ValidityTime};
 pub(crate) use certificate::{parse_asn1_time, validity_time};
 pub use extensions::{Extension, ExtensionValue, KeyUsage};

@@ -200,6 +200,36 @@ pub(crate) fn normalise(input: &[u8]) -> Result<Cow<'_, [u8]>, BerError> {
     Ok(Cow::Owned(out))
 }
 
+/// The length of the BER element that starts `input` (identifier, length,
+/// contents and, for an indefinite length, the end-of-contents octets):
+/// how a reader frames one element of several without decoding it.
+pub(crate) fn element_len(input: &[u8]) -> Result<usize, BerError> {
+    let mut budget = Budget {
+        elements: MAX_ELEMENTS,
+    };
+    scan(input, 0, 0, &mut budget).map(|(_, end)| end)
+}
+
+/// The identifier octet of the first element inside the constructed
+/// element that starts `input`, read from the identifier and length octets
+/// alone (definite or indefinite length, even when the input is truncated
+/// after them); `None` when there is no such element. A CMS ContentInfo is
+/// a SEQUENCE whose first element is an OBJECT IDENTIFIER; a Certificate
+/// is a SEQUENCE whose first element is a SEQUENCE.
+pub(crate) fn first_inner_tag(input: &[u8]) -> Option<u8> {
+    let first = *input.first()?;
+    // Low tag numbers only: the outer element of both is a SEQUENCE.
+    if first & 0x20 == 0 || first & 0x1f == 0x1f {
+        return None;
+    }
+    let length = *input.get(1)?;
+    let content = match length {
+        0..=0x80 => 2,
+        _ => 2 + usize::from(length & 0x7f),
+    };
+    input.get(content).copied()
+}
+
 /// Validates the BER structure of the element at `start`; returns whether
 /// it is already DER-shaped and where it ends.
 fn scan(

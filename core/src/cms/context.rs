@@ -74,7 +74,7 @@ static EMPTY_POOL: std::sync::OnceLock<CertificatePool> = std::sync::OnceLock::n
 /// let mut options = ValidationOptions::at("2027-01-01T00:00:00Z".parse().unwrap());
 /// options.purposes.push(Purpose::CodeSigning);
 /// let ctx = VerifyContext::new(&anchors, options);
-/// assert!(!ctx.strict_tsa_eku && ctx.timestamp_proves_time);
+/// assert!(ctx.strict_tsa_eku && ctx.trust_required && ctx.timestamp_proves_time);
 /// ```
 #[derive(Clone)]
 pub struct VerifyContext<'a> {
@@ -91,12 +91,18 @@ pub struct VerifyContext<'a> {
     /// Work limits.
     pub limits: Limits,
     /// RFC 3161 2.3: the TSA certificate's extendedKeyUsage MUST be critical
-    /// and hold only id-kp-timeStamping. False (the default) makes a breach
-    /// a warning: Microsoft's Time-Stamp Service certificates carry a
-    /// non-critical EKU and .NET, NuGet and signify accept them. True makes
-    /// it an error, as OpenSSL's `ts -verify` does. A missing
-    /// id-kp-timeStamping is an error either way.
+    /// and hold only id-kp-timeStamping. True (the default) makes a breach
+    /// an error, as OpenSSL's `ts -verify` does: such a token is not used as
+    /// proof of time. False makes it a warning, for callers that must accept
+    /// Microsoft's Time-Stamp Service certificates (a non-critical EKU, which
+    /// .NET, NuGet and signify accept). A missing id-kp-timeStamping is an
+    /// error either way.
     pub strict_tsa_eku: bool,
+    /// When true (the default), a signer is valid only with a valid
+    /// certification path to a trust anchor. False (policy level 0: the
+    /// signature is checked, trust is not required) makes a failed signer
+    /// path a warning.
+    pub trust_required: bool,
     /// When true (the default), a valid timestamp proves the signature
     /// existed at its genTime, and the signer path is validated at genTime
     /// instead of `options.time` (a signer certificate that expired after
@@ -120,6 +126,7 @@ impl std::fmt::Debug for VerifyContext<'_> {
             .field("options", &self.options)
             .field("limits", &self.limits)
             .field("strict_tsa_eku", &self.strict_tsa_eku)
+            .field("trust_required", &self.trust_required)
             .field("timestamp_proves_time", &self.timestamp_proves_time)
             .finish_non_exhaustive()
     }
@@ -127,9 +134,9 @@ impl std::fmt::Debug for VerifyContext<'_> {
 
 impl<'a> VerifyContext<'a> {
     /// Verification against `trust_store` with `options`, no extra
-    /// certificates, the default backend, default limits, lenient TSA EKU
-    /// criticality (see [`Self::strict_tsa_eku`]) and timestamps used as
-    /// proof of existence.
+    /// certificates, the default backend, default limits, strict TSA EKU
+    /// rules (see [`Self::strict_tsa_eku`]), a trusted signer path required
+    /// and timestamps used as proof of existence.
     pub fn new(trust_store: &'a TrustStore, options: ValidationOptions) -> Self {
         VerifyContext {
             trust_store,
@@ -137,7 +144,8 @@ impl<'a> VerifyContext<'a> {
             options,
             verifier: &DEFAULT_VERIFIER,
             limits: Limits::default(),
-            strict_tsa_eku: false,
+            strict_tsa_eku: true,
+            trust_required: true,
             timestamp_proves_time: true,
             trust_signing_time: false,
             revocation: None,

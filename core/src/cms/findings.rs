@@ -94,8 +94,12 @@ cms_codes! {
         "A processing limit was reached (signers, certificates, attribute size or count, countersignature/timestamp nesting); the rest is not checked.";
     SigningTimeAfterTimestamp = 30228, Warning,
         "The signing-time attribute claims a time after the timestamp's genTime, which cannot be right.";
-    SignatureAlgorithmDigestMismatch = 30229, Warning,
-        "The signature algorithm names a different digest than SignerInfo.digestAlgorithm.";
+    SignatureAlgorithmDigestMismatch = 30229, Error,
+        "The signature algorithm names a different digest than SignerInfo.digestAlgorithm: the signature would not be over the digest the SignerInfo declares (RFC 5652 5.4, RFC 5754 3).";
+    TrailingWhitespace = 30230, Warning,
+        "White space after the message's DER (a newline a text tool appended) was ignored; any other trailing byte makes the message malformed.";
+    SignerKeyUsage = 30231, Error,
+        "The signer (or TSA) certificate's keyUsage asserts neither digitalSignature nor nonRepudiation, so its key does not verify signatures on data (RFC 5280 4.2.1.3).";
 }
 
 /// One problem found while verifying a CMS signature.

@@ -12,7 +12,7 @@
 
 mod asn1;
 mod attributes;
-mod ber;
+pub(crate) mod ber;
 mod context;
 mod findings;
 mod input;
@@ -25,7 +25,8 @@ mod verify;
 pub use attributes::{EssBinding, SignedAttributesInfo};
 pub use context::{Limits, VerifyContext};
 pub use findings::{CmsCode, CmsFinding, Severity};
-pub use input::signer_count;
+pub(crate) use input::bundle_certificates;
+pub use input::{CmsShape, cms_shape};
 pub use pkcs1::{RawSignatureResult, verify_pkcs1};
 pub use result::{
     SignatureStatus, SignedDataResult, SignerIdentifier, SignerResult, TimestampResult, TstInfo,

@@ -157,6 +157,7 @@ impl SignerResult {
                             | AttributeMalformed
                             | EssCertificateMismatch
                             | EssAttributeMalformed
+                            | SignatureAlgorithmDigestMismatch
                     )
             })
     }

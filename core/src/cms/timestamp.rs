@@ -51,8 +51,8 @@ pub fn verify_timestamp_token(
     ctx: &VerifyContext<'_>,
 ) -> crate::error::Result<TimestampResult> {
     use crate::error::Error;
-    let der = super::input::decode_input(token)?;
-    let der = super::ber::normalise(&der).map_err(|e| Error::der("TimeStampToken", e))?;
+    let decoded = super::input::decode_input(token)?;
+    let der = super::ber::normalise(&decoded.der).map_err(|e| Error::der("TimeStampToken", e))?;
     asn1::content_info(&der).map_err(|detail| Error::Der {
         what: "TimeStampToken",
         detail,

@@ -14,8 +14,8 @@ use spki::AlgorithmIdentifierRef;
 use super::asn1::{self, SignedData, SignerId, SignerInfo};
 use super::attributes::{self, EssBinding, oids};
 use super::context::VerifyContext;
-use super::findings::{CmsCode, CmsFinding};
-use super::input::decode_input;
+use super::findings::{CmsCode, CmsFinding, Severity};
+use super::input::{decode_input, parse_signed_data};
 use super::result::{SignatureStatus, SignedDataResult, SignerIdentifier, SignerResult};
 use super::timestamp::verify_timestamp;
 use super::tlv::Tlv;
@@ -65,13 +65,19 @@ pub fn verify_signed_data(
             limit: ctx.limits.max_input_size,
         });
     }
-    let der = decode_input(input)?;
-    let der = super::ber::normalise(&der).map_err(|e| Error::der("CMS ContentInfo", e))?;
-    let sd = asn1::content_info(&der).map_err(|detail| Error::Der {
-        what: "CMS SignedData",
-        detail,
-    })?;
+    let decoded = decode_input(input)?;
+    let der = super::ber::normalise(&decoded.der).map_err(|e| Error::der("CMS ContentInfo", e))?;
+    let sd = parse_signed_data(&der)?;
     let mut findings = Vec::new();
+    if decoded.trailing_whitespace > 0 {
+        findings.push(CmsFinding::new(
+            CmsCode::TrailingWhitespace,
+            format!(
+                "{} bytes of white space after the ContentInfo were ignored",
+                decoded.trailing_whitespace
+            ),
+        ));
+    }
     let signer_infos = parse_signer_infos(&sd, ctx, &mut findings)?;
     let digests: Vec<DigestAlgorithm> = signer_infos
         .iter()
@@ -525,6 +531,15 @@ pub(crate) fn verify_signer(
     env.budget.set(env.budget.get() - 1);
     let mut findings = Vec::new();
     let certificate = find_certificate(env, &si.sid);
+    // RFC 5280 4.2.1.3: the key must be allowed to sign data.
+    if let Some(cert) = &certificate
+        && let Some(why) = cert.key_usage_forbids_signing()
+    {
+        findings.push(CmsFinding::new(
+            CmsCode::SignerKeyUsage,
+            format!("the key of '{}' may not sign: {why}", cert.subject()),
+        ));
+    }
     let digest_algorithm_oid = algorithm_oid(&si.digest_algorithm);
     let digest_algorithm = digest_of(&si.digest_algorithm).ok();
     let signature_algorithm_oid = algorithm_oid(&si.signature_algorithm);
@@ -633,7 +648,7 @@ pub(crate) fn verify_signer(
         (None, _, _) => {
             findings.push(CmsFinding::new(
                 CmsCode::SignerCertificateNotFound,
-                format!("no certificate matches {:?}", identifier(&si.sid)),
+                format!("no certificate matches {}", identifier(&si.sid)),
             ));
             SignatureStatus::NotChecked("signer certificate not found".into())
         }
@@ -796,14 +811,20 @@ pub(crate) fn verify_signer(
             .errors()
             .map(|f| format!("{} {}", f.code.code(), f.detail))
             .collect();
-        findings.push(CmsFinding::new(
+        let mut finding = CmsFinding::new(
             CmsCode::SignerPathInvalid,
             format!("at {path_time}: {}", reasons.join("; ")),
-        ));
+        );
+        if !ctx.trust_required {
+            finding.severity = Severity::Warning;
+        }
+        findings.push(finding);
     }
+    let trusted = path.as_ref().is_some_and(|p| p.valid) || !ctx.trust_required;
     let valid = signature.is_valid()
         && (content_digest_matches || si.signed_attrs.is_none())
-        && path.as_ref().is_some_and(|p| p.valid)
+        && certificate.is_some()
+        && trusted
         && !findings.iter().any(CmsFinding::is_error);
     SignerResult {
         index,

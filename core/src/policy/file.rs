@@ -44,6 +44,10 @@ pub struct PolicyFile {
     /// `now` (default), `signing-time` or `timestamp`.
     #[serde(default)]
     pub time_source: Option<String>,
+    /// RFC 3161 2.3 TSA extendedKeyUsage rules: true (default) strict,
+    /// false lenient (a warning).
+    #[serde(default)]
+    pub strict_tsa_eku: Option<bool>,
 }
 
 impl PolicyFile {
@@ -112,6 +116,9 @@ impl PolicyFile {
         }
         if let Some(allow) = self.allow_weak_algorithms {
             policy.allow_weak_algorithms = allow;
+        }
+        if let Some(strict) = self.strict_tsa_eku {
+            policy.strict_tsa_eku = strict;
         }
         if let Some(source) = self.time_source {
             policy.time_source = match source.as_str() {

@@ -99,13 +99,19 @@ pub struct ValidationPolicy {
     pub allow_weak_algorithms: bool,
     /// The time signatures are validated at.
     pub time_source: TimeSource,
+    /// RFC 3161 2.3 for TSA certificates: true (the default) refuses a
+    /// token whose TSA extendedKeyUsage is not critical or holds more than
+    /// id-kp-timeStamping as proof of time; false accepts it with a warning
+    /// (Microsoft's Time-Stamp Service certificates, accepted by .NET and NuGet).
+    pub strict_tsa_eku: bool,
 }
 
 impl ValidationPolicy {
     /// A policy with the given name and anchors and the documented defaults:
     /// version `1.0.0`, date the Unix epoch, level 1 (chain), purpose code
     /// signing, RFC 5280 profile, 2048-bit minimum, weak algorithms rejected,
-    /// time source: a verified timestamp, else the validation time.
+    /// time source: a verified timestamp, else the validation time; strict
+    /// RFC 3161 TSA extendedKeyUsage.
     pub fn new(name: &str, anchors: TrustStore) -> Self {
         ValidationPolicy {
             name: name.to_string(),
@@ -119,6 +125,7 @@ impl ValidationPolicy {
             min_rsa_bits: 2048,
             allow_weak_algorithms: false,
             time_source: TimeSource::Timestamp,
+            strict_tsa_eku: true,
         }
     }
 

@@ -96,11 +96,7 @@ impl ExtensionRecord {
 
 /// .NET `Enum.ToString` of `X509KeyUsageFlags`.
 fn key_usage_names(ku: KeyUsage) -> String {
-    let names: Vec<&str> = KeyUsage::NAMES
-        .iter()
-        .filter(|(bit, _)| ku.contains(*bit))
-        .map(|(_, name)| *name)
-        .collect();
+    let names = ku.names();
     if names.is_empty() {
         "None".to_string()
     } else {

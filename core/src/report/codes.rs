@@ -24,6 +24,13 @@ pub enum SeedCode {
     NotImplemented,
     /// 30004: no signer or certificate was found in the input.
     NothingToValidate,
+    /// 30005: the input was read leniently (white space after the DER, a
+    /// BER bundle); a warning naming the deviation.
+    LenientInput,
+    /// 30006: the certificates of a SignedData that has signers were
+    /// validated as asked (P7B / X509), but its signatures were not checked;
+    /// a warning: ask for CAdES to verify them.
+    SignaturesNotChecked,
 }
 
 impl SeedCode {
@@ -37,6 +44,8 @@ impl SeedCode {
             SeedCode::UnprocessableInput => 30002,
             SeedCode::NotImplemented => 30003,
             SeedCode::NothingToValidate => 30004,
+            SeedCode::LenientInput => 30005,
+            SeedCode::SignaturesNotChecked => 30006,
         }
     }
 
@@ -46,6 +55,8 @@ impl SeedCode {
         SeedCode::UnprocessableInput,
         SeedCode::NotImplemented,
         SeedCode::NothingToValidate,
+        SeedCode::LenientInput,
+        SeedCode::SignaturesNotChecked,
         SeedCode::SignatureNotValid,
         SeedCode::CertificateNotValid,
         SeedCode::RevocationSourceUnavailable,

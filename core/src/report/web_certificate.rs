@@ -4,7 +4,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::cert::extensions::oid;
-use crate::cert::{Certificate, DistinguishedName, ExtensionValue, KeyUsage, NameAttribute};
+use crate::cert::{Certificate, DistinguishedName, ExtensionValue, NameAttribute};
 use crate::path::{ChainStatusFlags, PathValidation};
 use crate::time::Timestamp;
 use x509_cert::ext::pkix::name::GeneralName;
@@ -336,10 +336,10 @@ fn ip_string(bytes: &[u8]) -> String {
 fn extensions(cert: &Certificate, sans: &Map<String, Value>) -> Map<String, Value> {
     let mut out = Map::new();
     if let Some(ku) = cert.key_usage() {
-        let names: Vec<Value> = KeyUsage::NAMES
-            .iter()
-            .filter(|(bit, _)| ku.contains(*bit))
-            .map(|(_, n)| Value::String((*n).to_string()))
+        let names: Vec<Value> = ku
+            .names()
+            .into_iter()
+            .map(|n| Value::String(n.to_string()))
             .collect();
         out.insert("keyUsage".into(), Value::Array(names));
     }

@@ -143,6 +143,9 @@ fn verify_signer(
         return Err(unusable("no response bytes"));
     };
     let mut problems = Vec::new();
+    // The issuing CA signs in its own name without a keyUsage requirement:
+    // RFC 6960 4.2.2.2 authorises it as such, and CA certificates often
+    // assert only keyCertSign and cRLSign (docs/revocation.md).
     if basic.responder().names(issuer) {
         match ctx.verify(
             response.sha256(),
@@ -225,6 +228,11 @@ fn authorised(
     };
     if !eku {
         return Err("extendedKeyUsage lacks id-kp-OCSPSigning".into());
+    }
+    // RFC 5280 4.2.1.3: a delegated responder's key signs data (the
+    // response), so its keyUsage must allow digitalSignature or nonRepudiation.
+    if let Some(why) = responder.key_usage_forbids_signing() {
+        return Err(why);
     }
     let time = ctx.options.time;
     let within = matches!(

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use super::results::push_path;
 use super::{Validator, op_error};
-use crate::cert::read_certificates;
+use crate::cert::{InputDeviation, read_bundle};
 use crate::path::validate_path_with_revocation;
 use crate::policy::ValidationLevel;
 use crate::report::{
@@ -41,13 +41,24 @@ pub(super) fn validate(
         Ok(bytes) => bytes,
         Err(e) => return op_error(SeedCode::BadRequest, e),
     };
-    let entries = match read_certificates(&bytes) {
-        Ok(entries) => entries,
+    let bundle = match read_bundle(&bytes) {
+        Ok(bundle) => bundle,
         Err(e) => return op_error(SeedCode::UnprocessableInput, format!("{field}: {e}")),
     };
     let mut op_result = StatusBlock::default();
+    for deviation in &bundle.deviations {
+        let code = match deviation {
+            InputDeviation::SignaturesNotChecked { .. } => SeedCode::SignaturesNotChecked,
+            _ => SeedCode::LenientInput,
+        };
+        op_result.push(
+            ResultStatus::Warning,
+            code.code(),
+            Some(format!("{field}: {deviation}")),
+        );
+    }
     let mut certs = Vec::new();
-    for entry in entries {
+    for entry in bundle.certificates {
         match entry {
             Ok(cert) => certs.push(cert),
             // One bad certificate does not hide the others.
@@ -81,7 +92,7 @@ pub(super) fn validate(
             validator.verifier.as_ref(),
             &validator.revocation,
         );
-        push_path(&mut part, &path, error);
+        push_path(&mut part, None, &path, error);
         let mode = path
             .revocation_of(0)
             .map_or(ValidationMode::None, |s| s.validation_mode());

@@ -116,8 +116,9 @@ impl Validator {
             return op_error(
                 SeedCode::BadRequest,
                 format!(
-                    "signatureType '{}' is not one of the seed's types",
-                    request.signature_type
+                    "signatureType \"{}\" is not one of {} (case-insensitive, exactly)",
+                    request.signature_type.escape_debug(),
+                    SignatureType::ALL.map(SignatureType::name).join(", ")
                 ),
             );
         };

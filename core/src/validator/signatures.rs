@@ -3,7 +3,7 @@
 
 use std::io::Cursor;
 
-use super::results::{push_cms, push_path};
+use super::results::{Parts, push_cms, push_path, push_signer};
 use super::{Validator, op_error};
 use crate::cert::{Certificate, read_certificates_strict};
 use crate::cms::{SignerResult, VerifyContext, verify_pkcs1, verify_signed_data};
@@ -25,6 +25,8 @@ fn context<'a>(validator: &'a Validator, at: Timestamp) -> VerifyContext<'a> {
     ctx.verifier = validator.verifier.as_ref();
     ctx.timestamp_proves_time = policy.time_source == TimeSource::Timestamp;
     ctx.trust_signing_time = policy.time_source == TimeSource::SigningTime;
+    ctx.strict_tsa_eku = policy.strict_tsa_eku;
+    ctx.trust_required = policy.level >= ValidationLevel::Chain;
     ctx.revocation = Some(&validator.revocation);
     ctx
 }
@@ -82,23 +84,22 @@ pub(super) fn validate_cades(
             Some("CAdES-Implicit, but the signature does not embed the signed data".into()),
         );
     }
-    push_cms(&mut signature_part, "SignedData", &result.findings);
-    let error = certificate_error(validator);
+    push_cms(
+        &mut signature_part,
+        "SignedData",
+        &result.findings,
+        ResultStatus::Error,
+    );
     let mut certificate_part = StatusBlock::default();
     let mut signers = Vec::new();
+    let mut parts = Parts {
+        signature: &mut signature_part,
+        certificate: &mut certificate_part,
+        certificate_error: certificate_error(validator),
+    };
     for signer in &result.signers {
         let who = format!("signer {} ({})", signer.index, signer.identifier);
-        if !signer.valid {
-            signature_part.push(
-                ResultStatus::Error,
-                SeedCode::SignatureNotValid.code(),
-                Some(format!("{who}: the signature is not valid")),
-            );
-        }
-        push_cms(&mut signature_part, &who, &signer.findings);
-        if let Some(path) = &signer.path {
-            push_path(&mut certificate_part, path, error);
-        }
+        push_signer(&mut parts, &who, signer);
         if let Some(web) = signer_certificate(signer) {
             signers.push(web);
         }
@@ -157,10 +158,16 @@ pub(super) fn validate_pkcs1(
             Some("the PKCS#1 signature is not valid".into()),
         );
     }
-    push_cms(&mut signature_part, "signature", &result.findings);
+    push_cms(
+        &mut signature_part,
+        "signature",
+        &result.findings,
+        ResultStatus::Error,
+    );
     let mut certificate_part = StatusBlock::default();
     push_path(
         &mut certificate_part,
+        None,
         &result.path,
         certificate_error(validator),
     );

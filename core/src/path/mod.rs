@@ -3,13 +3,13 @@
 
 mod builder;
 mod cache;
-mod checks;
 mod findings;
 mod hostname;
 mod name_constraints;
 mod options;
 mod policy_tree;
 mod process;
+mod profile;
 mod result;
 mod revocation;
 mod status;

@@ -9,12 +9,12 @@ use der::asn1::ObjectIdentifier;
 use crate::cert::extensions::oid;
 use crate::cert::{Certificate, ExtensionValue, ValidityTime};
 
-use super::checks::{Role, check_certificate, weak_key, weak_signature};
 use super::findings::{Finding, ResultCode};
 use super::hostname::{PeerName, check_server_san, matches_peer_name};
 use super::name_constraints::NameConstraintsState;
 use super::options::{ANY_EXTENDED_KEY_USAGE, Profile, ValidationOptions};
 use super::policy_tree::{PolicyProcessor, PolicySettings};
+use super::profile::{Role, check_certificate, weak_key, weak_signature};
 use super::status::ChainStatusFlags;
 
 /// What processing a path gives besides its findings.

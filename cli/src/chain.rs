@@ -1,6 +1,6 @@
 //! `validate chain`: build and validate a certification path for one certificate.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -12,6 +12,7 @@ use validate::path::{
 use validate::revocation::RevocationSources;
 use validate::{DefaultVerifier, KeyUsage, Timestamp};
 
+use crate::output::{Format, format_or_default};
 use crate::{exit, input};
 
 #[derive(Args)]
@@ -77,21 +78,6 @@ pub struct ChainArgs {
 enum ProfileArg {
     Rfc5280,
     Webpki,
-}
-
-#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum Format {
-    Json,
-    Text,
-}
-
-/// Picks the output format: the flag, else text on a terminal and json otherwise.
-pub fn format_or_default(format: Option<Format>) -> Format {
-    format.unwrap_or(if std::io::stdout().is_terminal() {
-        Format::Text
-    } else {
-        Format::Json
-    })
 }
 
 pub fn run(args: ChainArgs) -> ExitCode {

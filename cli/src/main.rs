@@ -6,6 +6,8 @@ mod archive;
 mod cert;
 mod chain;
 mod input;
+mod output;
+mod report_text;
 mod verify;
 
 use std::process::ExitCode;

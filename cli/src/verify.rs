@@ -14,6 +14,7 @@ use validate::report::ValidationReport;
 use validate::request::{SignatureType, ValidationRequest};
 use validate::validator::Validator;
 
+use crate::output::{Format, format_or_default};
 use crate::{exit, input};
 
 /// Options shared by `verify` and `request`: where the policy comes from.
@@ -65,12 +66,18 @@ pub struct VerifyArgs {
     algorithm: Option<String>,
     #[command(flatten)]
     policy: PolicyArgs,
+    /// Output format (default: text on a terminal, json otherwise).
+    #[arg(long, value_enum)]
+    format: Option<Format>,
 }
 
 #[derive(Args)]
 pub struct RequestArgs {
     #[command(flatten)]
     policy: PolicyArgs,
+    /// Output format (default: text on a terminal, json otherwise).
+    #[arg(long, value_enum)]
+    format: Option<Format>,
 }
 
 pub fn run_verify(args: VerifyArgs) -> ExitCode {
@@ -110,7 +117,10 @@ pub fn run_verify(args: VerifyArgs) -> ExitCode {
         Ok::<_, String>((validator, request, at))
     })();
     match prepared {
-        Ok((validator, request, at)) => finish(validator.validate(&request, at)),
+        Ok((validator, request, at)) => finish(
+            &validator.validate(&request, at),
+            format_or_default(args.format),
+        ),
         Err(line) => bad_input(&line),
     }
 }
@@ -126,18 +136,26 @@ pub fn run_request(args: RequestArgs) -> ExitCode {
         Ok::<_, String>((validator, json, at))
     })();
     match prepared {
-        Ok((validator, json, at)) => finish(validator.validate_json(&json, at)),
+        Ok((validator, json, at)) => finish(
+            &validator.validate_json(&json, at),
+            format_or_default(args.format),
+        ),
         Err(line) => bad_input(&line),
     }
 }
 
 /// Prints the report; exit 0 when acceptable, 1 when the validation
 /// failed, 2 when the request itself could not be processed.
-fn finish(report: ValidationReport) -> ExitCode {
+fn finish(report: &ValidationReport, format: Format) -> ExitCode {
     let printed = (|| {
         let mut out = std::io::stdout().lock();
-        serde_json::to_writer_pretty(&mut out, &report)?;
-        writeln!(out)?;
+        match format {
+            Format::Json => {
+                serde_json::to_writer_pretty(&mut out, report)?;
+                writeln!(out)?;
+            }
+            Format::Text => crate::report_text::write(&mut out, report)?,
+        }
         out.flush()
     })();
     if let Err(e) = printed {

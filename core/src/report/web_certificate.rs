@@ -28,6 +28,22 @@ pub enum CertificateStatus {
     RevocationUnknown,
 }
 
+/// `valid`, `expired`, `not yet valid`, `revoked`, `untrusted`, `invalid`,
+/// `revocation unknown`.
+impl std::fmt::Display for CertificateStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            CertificateStatus::Valid => "valid",
+            CertificateStatus::Expired => "expired",
+            CertificateStatus::NotYetValid => "not yet valid",
+            CertificateStatus::Revoked => "revoked",
+            CertificateStatus::Untrusted => "untrusted",
+            CertificateStatus::Invalid => "invalid",
+            CertificateStatus::RevocationUnknown => "revocation unknown",
+        })
+    }
+}
+
 /// `trustLevel`: how the certificate relates to the policy's trust anchors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum TrustLevel {

@@ -374,7 +374,8 @@ impl Crl {
 /// `X509 CRL` blocks (other blocks are skipped).
 ///
 /// # Errors
-/// The first CRL that fails to parse, with its position.
+/// The first CRL that fails to parse, with its position; PEM text without
+/// any `X509 CRL` block.
 pub fn read_crls(input: &[u8]) -> Result<Vec<Crl>> {
     if input.len() > MAX_CRL_SIZE {
         return Err(Error::TooLarge {
@@ -387,8 +388,10 @@ pub fn read_crls(input: &[u8]) -> Result<Vec<Crl>> {
         return Ok(vec![Crl::from_der(input)?]);
     }
     let mut out = Vec::new();
+    let mut other_labels = Vec::new();
     for (index, block) in crate::cert::pem_blocks(input).into_iter().enumerate() {
         if block.label != "X509 CRL" {
+            other_labels.push(block.label);
             continue;
         }
         let der = block.der.map_err(|reason| Error::Pem {
@@ -397,6 +400,21 @@ pub fn read_crls(input: &[u8]) -> Result<Vec<Crl>> {
             reason,
         })?;
         out.push(Crl::from_der(&der)?);
+    }
+    if out.is_empty() {
+        // A CRL file that holds none is a mistake to report, never an
+        // empty source that silently checks nothing.
+        return Err(Error::invalid(
+            "CRL file",
+            format!(
+                "no X509 CRL PEM block (found: {})",
+                if other_labels.is_empty() {
+                    "none".to_string()
+                } else {
+                    other_labels.join(", ")
+                }
+            ),
+        ));
     }
     Ok(out)
 }

@@ -303,6 +303,21 @@ pub enum OcspResponseStatus {
     Other(u32),
 }
 
+/// The RFC 6960 4.2.1 name and number, e.g. `unauthorized (6)`.
+impl std::fmt::Display for OcspResponseStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Successful => f.write_str("successful (0)"),
+            Self::MalformedRequest => f.write_str("malformedRequest (1)"),
+            Self::InternalError => f.write_str("internalError (2)"),
+            Self::TryLater => f.write_str("tryLater (3)"),
+            Self::SigRequired => f.write_str("sigRequired (5)"),
+            Self::Unauthorized => f.write_str("unauthorized (6)"),
+            Self::Other(code) => write!(f, "an unknown status ({code})"),
+        }
+    }
+}
+
 impl OcspResponseStatus {
     fn from_code(code: u32) -> Self {
         match code {

@@ -49,7 +49,7 @@ fn evaluate(
 ) -> Result<RevocationStatus, Problem> {
     if response.status() != OcspResponseStatus::Successful {
         return Err(unusable(format!(
-            "the responder answered {:?} (RFC 6960 4.2.1)",
+            "the responder answered {} (RFC 6960 4.2.1)",
             response.status()
         )));
     }

@@ -51,6 +51,21 @@ pub enum UnknownReason {
     BudgetExhausted,
 }
 
+/// What each reason means, in words (reports print this).
+impl std::fmt::Display for UnknownReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            UnknownReason::NotChecked => "not checked",
+            UnknownReason::NoInformation => "no revocation information",
+            UnknownReason::Offline => "revocation data could not be retrieved",
+            UnknownReason::Unusable => "revocation data is unusable",
+            UnknownReason::ReasonsNotCovered => "the CRLs do not cover every reason",
+            UnknownReason::ResponderUnknown => "the OCSP responder does not know the certificate",
+            UnknownReason::BudgetExhausted => "the work budget ran out",
+        })
+    }
+}
+
 /// The revocation status of one certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum RevocationStatus {
@@ -187,7 +202,7 @@ impl fmt::Display for RevocationStatus {
                 write!(f, " according to {source}")
             }
             RevocationStatus::Unknown { reason, details } => {
-                write!(f, "unknown ({reason:?})")?;
+                write!(f, "unknown ({reason})")?;
                 if !details.is_empty() {
                     write!(f, ": {}", details.join("; "))?;
                 }

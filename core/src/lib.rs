@@ -29,6 +29,7 @@ pub mod request;
 pub mod revocation;
 mod time;
 pub mod validator;
+pub mod xml;
 
 pub use archive::{Archive, ArchiveEntry};
 pub use cert::{

@@ -255,6 +255,14 @@ where
         let qname = element_qname(self.input, node);
         let mark = self.rendered.len();
         let declarations = self.namespace_declarations(node, qname);
+        // C14N 1.0 section 2 (the XML Plenary decision on relative
+        // namespace URIs): canonicalizing one must fail, as libxml2 does.
+        if let Some((_, uri)) = declarations.iter().find(|(_, uri)| is_relative(uri)) {
+            return Err(Error::invalid(
+                "XML document",
+                format!("the namespace URI '{uri}' is relative; canonical XML refuses it"),
+            ));
+        }
         let attributes = self.attributes(node, apex)?;
 
         self.sink.put(b"<");
@@ -430,6 +438,23 @@ where
             self.sink.put(b"<!--");
             self.sink.put(node.text().unwrap_or("").as_bytes());
             self.sink.put(b"-->");
+        }
+    }
+}
+
+/// A non-empty URI reference without a scheme (RFC 3986 3.1).
+fn is_relative(uri: &str) -> bool {
+    if uri.is_empty() {
+        return false;
+    }
+    match uri.find(':') {
+        None => true,
+        Some(colon) => {
+            let scheme = &uri[..colon];
+            !(scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)))
         }
     }
 }

@@ -29,6 +29,7 @@ pub mod request;
 pub mod revocation;
 mod time;
 pub mod validator;
+pub mod xades;
 pub mod xml;
 
 pub use archive::{Archive, ArchiveEntry};

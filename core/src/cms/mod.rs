@@ -26,6 +26,7 @@ pub use attributes::{EssBinding, SignedAttributesInfo};
 pub use context::{Limits, VerifyContext};
 pub use findings::{CmsCode, CmsFinding, Severity};
 pub use input::signer_count;
+pub(crate) use pkcs1::pss_params;
 pub use pkcs1::{RawSignatureResult, verify_pkcs1};
 pub use result::{
     SignatureStatus, SignedDataResult, SignerIdentifier, SignerResult, TimestampResult, TstInfo,

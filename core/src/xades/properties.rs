@@ -142,6 +142,7 @@ fn read_long_term_values(usp: Node<'_, '_>, q: &mut Qualifying<'_, '_>, findings
 /// The signed properties' checks: the Reference that signs them, the
 /// signing certificate, signing time, policy and data object formats.
 pub(crate) fn check_signed(
+    signature: Node<'_, '_>,
     q: &Qualifying<'_, '_>,
     references: &[(ReferenceSpec, bool)],
     signer: Option<&Certificate>,
@@ -206,9 +207,16 @@ pub(crate) fn check_signed(
     if let Some(sdop) = child(sp, XADES, "SignedDataObjectProperties") {
         for dof in children(sdop, XADES, "DataObjectFormat") {
             let target = dof.attribute("ObjectReference").unwrap_or("");
-            let named = target
-                .strip_prefix('#')
-                .is_some_and(|rid| references.iter().any(|(r, _)| r.id.as_deref() == Some(rid)));
+            // A Reference of SignedInfo or of a ds:Manifest of the signature.
+            let named = target.strip_prefix('#').is_some_and(|rid| {
+                references.iter().any(|(r, _)| r.id.as_deref() == Some(rid))
+                    || signature.descendants().any(|n| {
+                        n.tag_name().namespace() == Some(DSIG)
+                            && n.tag_name().name() == "Reference"
+                            && n.attribute("Id") == Some(rid)
+                            && n.ancestors().any(|a| is(a, DSIG, "Manifest"))
+                    })
+            });
             if !named {
                 findings.push(XmlFinding::new(
                     XmlCode::DataObjectFormatInvalid,

@@ -322,6 +322,7 @@ fn check(
             pool.add(Arc::clone(c));
         }
         let props = properties::check_signed(
+            sig,
             q,
             &specs,
             result.certificate.as_deref(),

@@ -99,10 +99,19 @@ impl SignatureType {
 }
 
 impl SignatureType {
-    /// Detects the type of a signature or certificate file: a CMS SignedData
+    /// Detects the type of a signature or certificate file: an XML document
+    /// is XAdES-Enveloped (XAdES-Detached with detached content), a CMS SignedData
     /// with signers is CAdES (CAdES-Explicit when the content comes
     /// separately), a certs-only PKCS#7 bundle is P7B, certificates are X509.
     pub fn detect(input: &[u8], detached_content: bool) -> Option<SignatureType> {
+        // An XML document: an XML signature (docs/xades.md).
+        if crate::xml::looks_like_xml(input) {
+            return Some(if detached_content {
+                SignatureType::XadesDetached
+            } else {
+                SignatureType::XadesEnveloped
+            });
+        }
         match crate::cms::signer_count(input) {
             Some(n) if n > 0 && detached_content => return Some(SignatureType::CadesExplicit),
             Some(n) if n > 0 => return Some(SignatureType::Cades),

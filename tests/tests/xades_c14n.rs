@@ -47,7 +47,11 @@ fn merlin_reference_outputs() {
         (2, "#object-3", C14nMethod::Inclusive10),
         (3, "#object-3", C14nMethod::Inclusive10WithComments),
         (4, "#xpointer(id('object-3'))", C14nMethod::Inclusive10),
-        (5, "#xpointer(id('object-3'))", C14nMethod::Inclusive10WithComments),
+        (
+            5,
+            "#xpointer(id('object-3'))",
+            C14nMethod::Inclusive10WithComments,
+        ),
         (6, "#manifest-reference-1", C14nMethod::Inclusive10),
         (8, "#reference-1", C14nMethod::Inclusive10),
         (9, "#reference-1", C14nMethod::Inclusive10WithComments),
@@ -93,7 +97,12 @@ fn whole_documents_agree_with_xmllint() {
     for file in &files {
         let bytes = std::fs::read(file).unwrap();
         let has_dtd = String::from_utf8_lossy(&bytes).contains("<!DOCTYPE");
-        let ours = canonicalize(&bytes, "#xpointer(/)", C14nMethod::Inclusive10WithComments, "");
+        let ours = canonicalize(
+            &bytes,
+            "#xpointer(/)",
+            C14nMethod::Inclusive10WithComments,
+            "",
+        );
         if has_dtd {
             let err = ours.expect_err(&format!("{} has a DTD", file.display()));
             assert!(err.to_string().contains("DOCTYPE"), "{err}");
@@ -120,7 +129,11 @@ fn whole_documents_agree_with_xmllint() {
                     "{} {flag}: ours {:?}, xmllint {}",
                     file.display(),
                     ours.map(|o| o.len()),
-                    if theirs.is_some() { "succeeds" } else { "fails" }
+                    if theirs.is_some() {
+                        "succeeds"
+                    } else {
+                        "fails"
+                    }
                 ),
             }
             compared += 1;

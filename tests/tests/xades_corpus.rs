@@ -50,7 +50,10 @@ fn labels() -> Vec<(String, bool)> {
     }
     // xmlsec (PyPI) tests/test_ds.py: sign*-out.xml are the expected
     // outputs of signing, verified there with rsapub.pem / rsacert.pem.
-    for f in list("xmlsec-python").into_iter().filter(|f| f.contains("-out")) {
+    for f in list("xmlsec-python")
+        .into_iter()
+        .filter(|f| f.contains("-out"))
+    {
         out.push((f, true));
     }
     // pyHanko tests/test_trusted_list.py reads these trusted lists with
@@ -62,7 +65,10 @@ fn labels() -> Vec<(String, bool)> {
 }
 
 fn exceptions() -> BTreeMap<String, String> {
-    let text = std::fs::read_to_string(validate_tests::repo_root().join("tests/xades/corpus-exceptions.txt")).unwrap();
+    let text = std::fs::read_to_string(
+        validate_tests::repo_root().join("tests/xades/corpus-exceptions.txt"),
+    )
+    .unwrap();
     text.lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .map(|l| {
@@ -82,7 +88,10 @@ fn ours(path: &str) -> (bool, String) {
     let ctx = VerifyContext::new(&anchors, options);
     // xmlsec's tests verify with rsacert.pem's key (their KeyInfo holds a
     // KeyName only).
-    let rsacert = validate::Certificate::from_pem(&std::fs::read(corpus().join("xmlsec-python/rsacert.pem")).unwrap()).unwrap();
+    let rsacert = validate::Certificate::from_pem(
+        &std::fs::read(corpus().join("xmlsec-python/rsacert.pem")).unwrap(),
+    )
+    .unwrap();
     let mut xml_options = XmlOptions::default();
     if path.starts_with("xmlsec-python/") {
         xml_options.certificate = Some(&rsacert);
@@ -96,7 +105,14 @@ fn ours(path: &str) -> (bool, String) {
     }
     // Trust and time are not what the labels judge.
     let ignored = |c: XmlCode| {
-        matches!(c, XmlCode::SignerPathInvalid | XmlCode::PolicyNotChecked | XmlCode::WeakAlgorithm | XmlCode::PartialScope | XmlCode::TimestampInvalid)
+        matches!(
+            c,
+            XmlCode::SignerPathInvalid
+                | XmlCode::PolicyNotChecked
+                | XmlCode::WeakAlgorithm
+                | XmlCode::PartialScope
+                | XmlCode::TimestampInvalid
+        )
     };
     for s in &result.signatures {
         let errors: Vec<String> = s
@@ -106,7 +122,15 @@ fn ours(path: &str) -> (bool, String) {
             .map(|f| format!("{} {}", f.code.code(), f.detail))
             .collect();
         if !s.signature_intact() || !errors.is_empty() {
-            return (false, format!("signature {}: {:?} {}", s.index, s.signature, errors.join("; ")));
+            return (
+                false,
+                format!(
+                    "signature {}: {:?} {}",
+                    s.index,
+                    s.signature,
+                    errors.join("; ")
+                ),
+            );
         }
     }
     (true, "verifies".into())
@@ -124,15 +148,26 @@ fn public_corpus_verdicts() {
         match (verdict == *expected, listed) {
             (true, None) => agreed += 1,
             (false, Some(_)) => {}
-            (true, Some(reason)) => problems.push(format!("{file}: agrees now, remove the exception ({reason})")),
-            (false, None) => problems.push(format!("{file}: expected {expected}, ours {verdict}: {why}")),
+            (true, Some(reason)) => problems.push(format!(
+                "{file}: agrees now, remove the exception ({reason})"
+            )),
+            (false, None) => problems.push(format!(
+                "{file}: expected {expected}, ours {verdict}: {why}"
+            )),
         }
         // Zero false accepts: a file that must fail never passes, listed or not.
         assert!(*expected || !verdict, "{file} must fail but verifies");
     }
     for file in exceptions.keys() {
-        assert!(labels.iter().any(|(f, _)| f == file), "exception for an unknown file {file}");
+        assert!(
+            labels.iter().any(|(f, _)| f == file),
+            "exception for an unknown file {file}"
+        );
     }
-    eprintln!("{agreed} of {} labelled files agree; {} listed exceptions", labels.len(), exceptions.len());
+    eprintln!(
+        "{agreed} of {} labelled files agree; {} listed exceptions",
+        labels.len(),
+        exceptions.len()
+    );
     assert!(problems.is_empty(), "\n{}", problems.join("\n"));
 }

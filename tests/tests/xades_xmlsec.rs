@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use validate::Timestamp;
 use validate::path::TrustStore;
 use validate::policy::ValidationPolicy;
 use validate::read_certificates_strict;
@@ -15,17 +16,21 @@ use validate::report::ValidationReport;
 use validate::request::SignatureType;
 use validate::validator::Validator;
 use validate::xades::{SignedScope, XmlCode};
-use validate::Timestamp;
 
 const AT: &str = "2030-01-01T00:00:00Z";
 
 fn chain(name: &str) -> PathBuf {
-    validate_tests::repo_root().join("examples/chain").join(name)
+    validate_tests::repo_root()
+        .join("examples/chain")
+        .join(name)
 }
 
 fn validator() -> Validator {
     let root = read_certificates_strict(&std::fs::read(chain("root.pem")).unwrap()).unwrap();
-    Validator::new(ValidationPolicy::new("xml", TrustStore::from_certificates(root)))
+    Validator::new(ValidationPolicy::new(
+        "xml",
+        TrustStore::from_certificates(root),
+    ))
 }
 
 fn at() -> Timestamp {
@@ -51,8 +56,13 @@ fn xmlsec_sign(dir: &Path, name: &str, template: &str, ec: bool, ids: &[&str]) -
         chain("intermediate.pem").display()
     );
     let mut cmd = Command::new("xmlsec1");
-    cmd.current_dir(dir)
-        .args(["--sign", "--privkey-pem", &keys, "--enabled-reference-uris", "empty,same-doc,local"]);
+    cmd.current_dir(dir).args([
+        "--sign",
+        "--privkey-pem",
+        &keys,
+        "--enabled-reference-uris",
+        "empty,same-doc,local",
+    ]);
     for node in ids {
         cmd.arg("--id-attr:ID").arg(node);
     }
@@ -136,7 +146,11 @@ fn fixtures() -> Fixtures {
     let response = xmlsec_sign(
         dir.path(),
         "response",
-        &saml_response(&signature_template("#_resp", &format!("{ENVELOPED}{EXC}"), RSA_SHA256)),
+        &saml_response(&signature_template(
+            "#_resp",
+            &format!("{ENVELOPED}{EXC}"),
+            RSA_SHA256,
+        )),
         false,
         &SAML_IDS,
     );
@@ -147,7 +161,13 @@ fn fixtures() -> Fixtures {
             signature_template("#_a1", &format!("{ENVELOPED}{EXC}"), ECDSA_SHA256)
         ),
     );
-    let assertion = xmlsec_sign(dir.path(), "assertion", &assertion_template, true, &SAML_IDS);
+    let assertion = xmlsec_sign(
+        dir.path(),
+        "assertion",
+        &assertion_template,
+        true,
+        &SAML_IDS,
+    );
     let filter = r#"<ds:Transform Algorithm="http://www.w3.org/TR/1999/REC-xpath-19991116"><ds:XPath>not(ancestor-or-self::ds:Signature)</ds:XPath></ds:Transform>"#;
     let whole_template = format!(
         "<Invoice xmlns=\"urn:example:invoice\"><ID>2029-001</ID><Amount currency=\"EUR\">1250.00</Amount><!-- unsigned comment -->{}</Invoice>",
@@ -174,13 +194,30 @@ fn xmlsec_signatures_verify_and_agree_with_xmlsec1() {
         ("assertion", &f.assertion, &SAML_IDS[..]),
         ("whole", &f.whole, &[][..]),
     ] {
-        assert!(xmlsec_verify(f._dir.path(), name, xml, ids), "xmlsec1 rejects its own {name}");
+        assert!(
+            xmlsec_verify(f._dir.path(), name, xml, ids),
+            "xmlsec1 rejects its own {name}"
+        );
         let ctx_report = verify(xml, SignatureType::XadesDetached);
         assert!(ctx_report.is_acceptable(), "{name}: {}", json(&ctx_report));
         let scope = &ctx_report.signed_scope.as_ref().unwrap()[0];
-        let expected = if name == "assertion" { SignedScope::Partial } else { SignedScope::Full };
+        let expected = if name == "assertion" {
+            SignedScope::Partial
+        } else {
+            SignedScope::Full
+        };
         assert_eq!(scope.scope, expected, "{name}: {}", json(&ctx_report));
-        assert_eq!(ctx_report.policy.as_ref().unwrap().signature.as_ref().unwrap().signature_type, "XAdES");
+        assert_eq!(
+            ctx_report
+                .policy
+                .as_ref()
+                .unwrap()
+                .signature
+                .as_ref()
+                .unwrap()
+                .signature_type,
+            "XAdES"
+        );
     }
     // Enveloped: the Response and the whole invoice are signed; an
     // assertion-level signature does not sign the document element.
@@ -189,9 +226,14 @@ fn xmlsec_signatures_verify_and_agree_with_xmlsec1() {
     let partial = verify(&f.assertion, SignatureType::XadesEnveloped);
     assert!(!partial.is_acceptable());
     assert!(json(&partial).contains(&XmlCode::DocumentNotSigned.code().to_string()));
-    let scope = &verify(&f.assertion, SignatureType::XadesDetached).signed_scope.unwrap()[0];
+    let scope = &verify(&f.assertion, SignatureType::XadesDetached)
+        .signed_scope
+        .unwrap()[0];
     assert_eq!(scope.signed_nodes[0].node, "/samlp:Response/saml:Assertion");
-    assert_eq!(scope.signed_nodes[0].excluded, ["/samlp:Response/saml:Assertion/ds:Signature"]);
+    assert_eq!(
+        scope.signed_nodes[0].excluded,
+        ["/samlp:Response/saml:Assertion/ds:Signature"]
+    );
 }
 
 /// The byte ranges that nothing signs: the XML declaration, KeyInfo and comments.
@@ -292,7 +334,11 @@ fn wrapping_attacks(f: &Fixtures) -> Vec<(String, String, &'static str)> {
     let mut out = Vec::new();
     let response = String::from_utf8(f.response.clone()).unwrap();
     let body_start = response.find("<samlp:Response").unwrap();
-    let (original, _, _) = element(&response[body_start..], "<samlp:Response", "</samlp:Response>");
+    let (original, _, _) = element(
+        &response[body_start..],
+        "<samlp:Response",
+        "</samlp:Response>",
+    );
     let original_unsigned = strip_signature(original);
     let evil_response = |id: &str| {
         original
@@ -324,30 +370,63 @@ fn wrapping_attacks(f: &Fixtures) -> Vec<(String, String, &'static str)> {
         let head = &doc[..a_start];
         let tail = &doc[a_end..];
         // XSW3: the evil assertion before the original.
-        out.push((format!("XSW3 id {id}"), format!("{head}{evil_assertion}{assertion}{tail}"), "/samlp:Response/saml:Assertion[1]"));
+        out.push((
+            format!("XSW3 id {id}"),
+            format!("{head}{evil_assertion}{assertion}{tail}"),
+            "/samlp:Response/saml:Assertion[1]",
+        ));
         // XSW4: the original assertion inside the evil one.
-        let wrapped = evil_assertion.replace("</saml:Assertion>", &format!("{assertion}</saml:Assertion>"));
-        out.push((format!("XSW4 id {id}"), format!("{head}{wrapped}{tail}"), "/samlp:Response/saml:Assertion"));
+        let wrapped = evil_assertion.replace(
+            "</saml:Assertion>",
+            &format!("{assertion}</saml:Assertion>"),
+        );
+        out.push((
+            format!("XSW4 id {id}"),
+            format!("{head}{wrapped}{tail}"),
+            "/samlp:Response/saml:Assertion",
+        ));
         // XSW5: the signed assertion altered (signature kept), the
         // original unsigned copy appended at the end of the message.
         let altered = assertion.replace("alice@example.org", "mallory@example.org");
         out.push((
             format!("XSW5 id {id}"),
-            format!("{head}{altered}{}", tail.replace("</samlp:Response>", &format!("{unsigned}</samlp:Response>"))),
+            format!(
+                "{head}{altered}{}",
+                tail.replace("</samlp:Response>", &format!("{unsigned}</samlp:Response>"))
+            ),
             "/samlp:Response/saml:Assertion[1]",
         ));
         // XSW6: the signed assertion altered, the original copy inside its signature.
-        let altered_sig = a_sig.replace("</ds:Signature>", &format!("<ds:Object>{unsigned}</ds:Object></ds:Signature>"));
+        let altered_sig = a_sig.replace(
+            "</ds:Signature>",
+            &format!("<ds:Object>{unsigned}</ds:Object></ds:Signature>"),
+        );
         let xsw6 = altered.replace(a_sig, &altered_sig);
-        out.push((format!("XSW6 id {id}"), format!("{head}{xsw6}{tail}"), "/samlp:Response/saml:Assertion"));
+        out.push((
+            format!("XSW6 id {id}"),
+            format!("{head}{xsw6}{tail}"),
+            "/samlp:Response/saml:Assertion",
+        ));
         // XSW7: an Extensions block holding the original copy, the evil one in its place.
         let ext = format!("<samlp:Extensions>{assertion}</samlp:Extensions>");
-        out.push((format!("XSW7 id {id}"), format!("{head}{ext}{evil_assertion}{tail}"), "/samlp:Response/saml:Assertion"));
+        out.push((
+            format!("XSW7 id {id}"),
+            format!("{head}{ext}{evil_assertion}{tail}"),
+            "/samlp:Response/saml:Assertion",
+        ));
         // XSW8: the evil assertion signed by the original signature, which
         // carries the original copy (unsigned) in a ds:Object.
-        let moved_sig = a_sig.replace("</ds:Signature>", &format!("<ds:Object>{unsigned}</ds:Object></ds:Signature>"));
-        let xsw8 = evil_assertion.replacen("<saml:Subject>", &format!("{moved_sig}<saml:Subject>"), 1);
-        out.push((format!("XSW8 id {id}"), format!("{head}{xsw8}{tail}"), "/samlp:Response/saml:Assertion"));
+        let moved_sig = a_sig.replace(
+            "</ds:Signature>",
+            &format!("<ds:Object>{unsigned}</ds:Object></ds:Signature>"),
+        );
+        let xsw8 =
+            evil_assertion.replacen("<saml:Subject>", &format!("{moved_sig}<saml:Subject>"), 1);
+        out.push((
+            format!("XSW8 id {id}"),
+            format!("{head}{xsw8}{tail}"),
+            "/samlp:Response/saml:Assertion",
+        ));
     }
     out
 }
@@ -360,7 +439,11 @@ fn signature_wrapping_attacks_fail() {
     for (name, xml, evil_path) in &attacks {
         // The seed's request type: the document element must be signed.
         let report = verify(xml.as_bytes(), SignatureType::XadesEnveloped);
-        assert!(!report.is_acceptable(), "{name} accepted: {}", json(&report));
+        assert!(
+            !report.is_acceptable(),
+            "{name} accepted: {}",
+            json(&report)
+        );
         // Without that rule, the report never names the evil element as
         // signed: either the signature fails, or its signed node is not
         // what the application would read.
@@ -368,7 +451,12 @@ fn signature_wrapping_attacks_fail() {
         if detached.is_acceptable() {
             for scope in detached.signed_scope.as_ref().unwrap() {
                 for node in &scope.signed_nodes {
-                    assert_ne!(&node.node, evil_path, "{name}: the evil element is reported signed: {}", json(&detached));
+                    assert_ne!(
+                        &node.node,
+                        evil_path,
+                        "{name}: the evil element is reported signed: {}",
+                        json(&detached)
+                    );
                     assert!(
                         !(node.node == "/samlp:Response" && node.scope == SignedScope::Full),
                         "{name}: {}",
@@ -381,7 +469,11 @@ fn signature_wrapping_attacks_fail() {
     // A duplicate Id is refused as such.
     let dup = attacks.iter().find(|(n, _, _)| n == "XSW3 id _a1").unwrap();
     let report = verify(dup.1.as_bytes(), SignatureType::XadesDetached);
-    assert!(json(&report).contains(&XmlCode::DuplicateId.code().to_string()), "{}", json(&report));
+    assert!(
+        json(&report).contains(&XmlCode::DuplicateId.code().to_string()),
+        "{}",
+        json(&report)
+    );
 }
 
 #[test]
@@ -389,37 +481,72 @@ fn transform_abuse_and_dtds_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     // An XSLT transform signed by xmlsec1: we refuse it as unsupported.
     let xslt = r#"<ds:Transform Algorithm="http://www.w3.org/TR/1999/REC-xslt-19991116"><xsl:stylesheet xmlns:xsl="http://www.w3.org/1999/XSL/Transform" version="1.0"><xsl:template match="/"><out/></xsl:template></xsl:stylesheet></ds:Transform>"#;
-    let template = format!("<doc><a>1</a>{}</doc>", signature_template("", &format!("{ENVELOPED}{xslt}"), RSA_SHA256));
-    if let Ok(signed) = std::panic::catch_unwind(|| xmlsec_sign(dir.path(), "xslt", &template, false, &[])) {
+    let template = format!(
+        "<doc><a>1</a>{}</doc>",
+        signature_template("", &format!("{ENVELOPED}{xslt}"), RSA_SHA256)
+    );
+    if let Ok(signed) =
+        std::panic::catch_unwind(|| xmlsec_sign(dir.path(), "xslt", &template, false, &[]))
+    {
         let report = verify(&signed, SignatureType::XadesEnveloped);
         assert!(!report.is_acceptable());
-        assert!(json(&report).contains(&XmlCode::TransformUnsupported.code().to_string()), "{}", json(&report));
+        assert!(
+            json(&report).contains(&XmlCode::TransformUnsupported.code().to_string()),
+            "{}",
+            json(&report)
+        );
     }
     // A general XPath expression (here a filter that keeps nothing of
     // value) is refused, not evaluated.
     let xpath = r#"<ds:Transform Algorithm="http://www.w3.org/TR/1999/REC-xpath-19991116"><ds:XPath>self::text()</ds:XPath></ds:Transform>"#;
-    let template = format!("<doc><a>1</a>{}</doc>", signature_template("", &format!("{ENVELOPED}{xpath}"), RSA_SHA256));
+    let template = format!(
+        "<doc><a>1</a>{}</doc>",
+        signature_template("", &format!("{ENVELOPED}{xpath}"), RSA_SHA256)
+    );
     let signed = xmlsec_sign(dir.path(), "xpath", &template, false, &[]);
     let report = verify(&signed, SignatureType::XadesEnveloped);
     assert!(!report.is_acceptable());
-    assert!(json(&report).contains(&XmlCode::TransformUnsupported.code().to_string()), "{}", json(&report));
+    assert!(
+        json(&report).contains(&XmlCode::TransformUnsupported.code().to_string()),
+        "{}",
+        json(&report)
+    );
 
     // Billion laughs, external entities, any DOCTYPE: refused before
     // anything is expanded (bounded time and memory).
     let f = fixtures();
     let signed = String::from_utf8(f.whole.clone()).unwrap();
-    let body = signed.trim_start_matches(|c| c != '>').trim_start_matches('>');
+    let body = signed
+        .trim_start_matches(|c| c != '>')
+        .trim_start_matches('>');
     let laughs = format!(
         "<!DOCTYPE Invoice [<!ENTITY a \"aaaaaaaaaa\">{}]>{}",
-        (1..10).map(|i| format!("<!ENTITY {} \"{}\">", (b'a' + i) as char, format!("&{};", (b'a' + i - 1) as char).repeat(10))).collect::<String>(),
+        (1..10)
+            .map(|i| format!(
+                "<!ENTITY {} \"{}\">",
+                (b'a' + i) as char,
+                format!("&{};", (b'a' + i - 1) as char).repeat(10)
+            ))
+            .collect::<String>(),
         body.replace("1250.00", "&j;")
     );
-    let xxe = format!("<!DOCTYPE Invoice [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>{}", body.replace("1250.00", "&x;"));
+    let xxe = format!(
+        "<!DOCTYPE Invoice [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>{}",
+        body.replace("1250.00", "&x;")
+    );
     for (what, xml) in [("billion laughs", laughs), ("external entity", xxe)] {
         let started = std::time::Instant::now();
         let report = verify(xml.as_bytes(), SignatureType::XadesEnveloped);
         assert!(!report.is_acceptable(), "{what}");
-        assert!(json(&report).contains("DOCTYPE"), "{what}: {}", json(&report));
-        assert!(started.elapsed().as_secs() < 5, "{what} took {:?}", started.elapsed());
+        assert!(
+            json(&report).contains("DOCTYPE"),
+            "{what}: {}",
+            json(&report)
+        );
+        assert!(
+            started.elapsed().as_secs() < 5,
+            "{what} took {:?}",
+            started.elapsed()
+        );
     }
 }

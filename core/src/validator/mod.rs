@@ -135,12 +135,10 @@ impl Validator {
                 xades::validate_xades(self, request, kind, at)
             }
             // PAdES has a milestone of its own.
-            SignatureType::Pades => {
-                op_error(
-                    SeedCode::NotImplemented,
-                    format!("{} validation is not implemented yet", kind.name()),
-                )
-            }
+            SignatureType::Pades => op_error(
+                SeedCode::NotImplemented,
+                format!("{} validation is not implemented yet", kind.name()),
+            ),
         }
     }
 

@@ -101,13 +101,21 @@ fn verify(
         }
         push_xml(&mut signature_part, &who, &signature.findings);
         for (i, ts) in signature.timestamps.iter().enumerate() {
-            push_cms(&mut signature_part, &format!("{who} time-stamp {i}"), &ts.findings);
+            push_cms(
+                &mut signature_part,
+                &format!("{who} time-stamp {i}"),
+                &ts.findings,
+            );
         }
         if let Some(path) = &signature.path {
             push_path(&mut certificate_part, path, error);
         }
         if let Some(cert) = &signature.certificate {
-            signers.push(web_certificate(cert, signature.path.as_ref(), signature.path_time));
+            signers.push(web_certificate(
+                cert,
+                signature.path.as_ref(),
+                signature.path_time,
+            ));
         }
         scopes.push(signature.scope_entry());
     }

@@ -91,10 +91,18 @@ pub(crate) fn signature_by_uri(uri: &str) -> Option<SignatureMethod> {
         "http://www.w3.org/2007/05/xmldsig-more#sha384-rsa-MGF1" => pss(Sha384),
         "http://www.w3.org/2007/05/xmldsig-more#sha512-rsa-MGF1" => pss(Sha512),
         "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha1" => ecdsa("1.2.840.10045.4.1", Sha1),
-        "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha224" => ecdsa("1.2.840.10045.4.3.1", Sha224),
-        "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256" => ecdsa("1.2.840.10045.4.3.2", Sha256),
-        "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384" => ecdsa("1.2.840.10045.4.3.3", Sha384),
-        "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512" => ecdsa("1.2.840.10045.4.3.4", Sha512),
+        "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha224" => {
+            ecdsa("1.2.840.10045.4.3.1", Sha224)
+        }
+        "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256" => {
+            ecdsa("1.2.840.10045.4.3.2", Sha256)
+        }
+        "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha384" => {
+            ecdsa("1.2.840.10045.4.3.3", Sha384)
+        }
+        "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha512" => {
+            ecdsa("1.2.840.10045.4.3.4", Sha512)
+        }
         "http://www.w3.org/2000/09/xmldsig#dsa-sha1" => plain(
             "1.2.840.10040.4.3",
             SignatureAlgorithm::Dsa(Sha1),

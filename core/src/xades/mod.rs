@@ -34,8 +34,7 @@ mod signature;
 pub use findings::{Severity, XmlCode, XmlFinding};
 pub use result::{
     ReferenceResult, SignatureScope, SignedNode, SignedScope, XadesLevel, XadesProperties,
-    XmlSignatureResult,
-    XmlSignaturesResult,
+    XmlSignatureResult, XmlSignaturesResult,
 };
 
 use crate::cert::Certificate;

@@ -88,8 +88,8 @@ pub(crate) fn find<'a, 'i>(
         ));
     }
     let signed = child(qp, XADES, "SignedProperties");
-    let unsigned_signature =
-        child(qp, XADES, "UnsignedProperties").and_then(|u| child(u, XADES, "UnsignedSignatureProperties"));
+    let unsigned_signature = child(qp, XADES, "UnsignedProperties")
+        .and_then(|u| child(u, XADES, "UnsignedSignatureProperties"));
     let mut q = Qualifying {
         signed,
         unsigned_signature,
@@ -104,7 +104,11 @@ pub(crate) fn find<'a, 'i>(
 }
 
 /// EN 319 132-1 5.5.1 CertificateValues and 5.5.2 RevocationValues.
-fn read_long_term_values(usp: Node<'_, '_>, q: &mut Qualifying<'_, '_>, findings: &mut Vec<XmlFinding>) {
+fn read_long_term_values(
+    usp: Node<'_, '_>,
+    q: &mut Qualifying<'_, '_>,
+    findings: &mut Vec<XmlFinding>,
+) {
     for values in children(usp, XADES, "CertificateValues") {
         for enc in children(values, XADES, "EncapsulatedX509Certificate") {
             match decode_base64(text(enc), "EncapsulatedX509Certificate")
@@ -118,9 +122,9 @@ fn read_long_term_values(usp: Node<'_, '_>, q: &mut Qualifying<'_, '_>, findings
     for values in children(usp, XADES, "RevocationValues") {
         for crls in children(values, XADES, "CRLValues") {
             for enc in children(crls, XADES, "EncapsulatedCRLValue") {
-                match decode_base64(text(enc), "EncapsulatedCRLValue")
-                    .and_then(|der| crate::revocation::Crl::from_der(&der).map_err(|e| e.to_string()))
-                {
+                match decode_base64(text(enc), "EncapsulatedCRLValue").and_then(|der| {
+                    crate::revocation::Crl::from_der(&der).map_err(|e| e.to_string())
+                }) {
                     Ok(crl) => q.crls.push(crl),
                     Err(e) => findings.push(malformed(format!("RevocationValues: {e}"))),
                 }
@@ -197,7 +201,8 @@ pub(crate) fn check_signed(
         )),
         (Some((version, node)), Some(cert)) => {
             props.signing_certificate_version = Some(version);
-            props.signing_certificate_matches = check_signing_certificate(version, node, cert, findings);
+            props.signing_certificate_matches =
+                check_signing_certificate(version, node, cert, findings);
         }
         (Some((version, _)), None) => props.signing_certificate_version = Some(version),
     }
@@ -256,10 +261,14 @@ fn check_signing_certificate(
             ));
             return false;
         };
-        let value = match child(digest, DSIG, "DigestValue").map(|v| decode_base64(text(v), "CertDigest")) {
+        let value = match child(digest, DSIG, "DigestValue")
+            .map(|v| decode_base64(text(v), "CertDigest"))
+        {
             Some(Ok(v)) => v,
             _ => {
-                findings.push(malformed("a SigningCertificate CertDigest without a base64 DigestValue"));
+                findings.push(malformed(
+                    "a SigningCertificate CertDigest without a base64 DigestValue",
+                ));
                 return false;
             }
         };
@@ -289,7 +298,9 @@ fn check_signing_certificate(
         };
         return match serial.flatten() {
             None if version == 1 => {
-                findings.push(malformed("SigningCertificate Cert without IssuerSerial/X509SerialNumber"));
+                findings.push(malformed(
+                    "SigningCertificate Cert without IssuerSerial/X509SerialNumber",
+                ));
                 false
             }
             Some(s) if s != cert.serial().to_decimal() => {
@@ -322,7 +333,10 @@ fn check_signing_certificate(
 fn issuer_serial_v2(b64: &str) -> Option<String> {
     use crate::cms::tlv::{single, tag};
     let der = decode_base64(b64, "IssuerSerialV2").ok()?;
-    let seq = single(&der, "IssuerSerial").ok()?.expect(tag::SEQUENCE, "IssuerSerial").ok()?;
+    let seq = single(&der, "IssuerSerial")
+        .ok()?
+        .expect(tag::SEQUENCE, "IssuerSerial")
+        .ok()?;
     let mut r = seq.reader();
     r.expect(tag::SEQUENCE, "issuer").ok()?;
     let serial = r.expect(tag::INTEGER, "serialNumber").ok()?;
@@ -356,7 +370,9 @@ fn same_name(a: &str, b: &str) -> bool {
             .map(|p| {
                 let (k, v) = p.split_once('=').unwrap_or(("", &p));
                 let k = match k.trim().to_ascii_lowercase().as_str() {
-                    "e" | "email" | "emailaddress" | "1.2.840.113549.1.9.1" => "emailaddress".to_string(),
+                    "e" | "email" | "emailaddress" | "1.2.840.113549.1.9.1" => {
+                        "emailaddress".to_string()
+                    }
                     "s" | "st" | "2.5.4.8" => "st".into(),
                     "serialnumber" | "2.5.4.5" => "serialnumber".into(),
                     "organizationidentifier" | "2.5.4.97" => "organizationidentifier".into(),
@@ -393,7 +409,9 @@ fn check_policy(
     props.policy_identifier = identifier.clone();
     let hash = child(id, XADES, "SigPolicyHash");
     let Some(hash) = hash else {
-        findings.push(malformed("SignaturePolicyId without SigPolicyHash (EN 319 132-1 5.2.9)"));
+        findings.push(malformed(
+            "SignaturePolicyId without SigPolicyHash (EN 319 132-1 5.2.9)",
+        ));
         return;
     };
     let Some(document) = document else {
@@ -415,7 +433,9 @@ fn check_policy(
             if alg.digest(document) != value {
                 findings.push(XmlFinding::new(
                     XmlCode::PolicyHashMismatch,
-                    format!("SigPolicyHash ({alg}) differs from the digest of the policy document given"),
+                    format!(
+                        "SigPolicyHash ({alg}) differs from the digest of the policy document given"
+                    ),
                 ));
             }
         }
@@ -432,7 +452,9 @@ pub(crate) fn xsd_date_time(s: &str) -> Option<Timestamp> {
     let s = s.trim();
     let has_zone = s.ends_with('Z') || s.ends_with('z') || {
         let tail = s.len().saturating_sub(6);
-        s.get(tail..).is_some_and(|t| (t.starts_with('+') || t.starts_with('-')) && t.as_bytes().get(3) == Some(&b':'))
+        s.get(tail..).is_some_and(|t| {
+            (t.starts_with('+') || t.starts_with('-')) && t.as_bytes().get(3) == Some(&b':')
+        })
     };
     if has_zone {
         s.parse().ok()
@@ -457,7 +479,9 @@ pub(crate) fn signature_timestamps(
             .map(str::to_string);
         let tokens: Vec<Node<'_, '_>> = children(ts, XADES, "EncapsulatedTimeStamp").collect();
         if tokens.is_empty() {
-            findings.push(malformed("a SignatureTimeStamp without EncapsulatedTimeStamp"));
+            findings.push(malformed(
+                "a SignatureTimeStamp without EncapsulatedTimeStamp",
+            ));
         }
         for token in tokens {
             match decode_base64(text(token), "EncapsulatedTimeStamp") {

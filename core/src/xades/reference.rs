@@ -81,7 +81,8 @@ pub(crate) fn read_reference(
     let mut transforms = Vec::new();
     let mut transform_uris = Vec::new();
     let twins: Vec<Node<'_, '_>> = original.descendants().filter(|n| n.is_element()).collect();
-    let signed_elements: Vec<Node<'_, '_>> = signed.descendants().filter(|n| n.is_element()).collect();
+    let signed_elements: Vec<Node<'_, '_>> =
+        signed.descendants().filter(|n| n.is_element()).collect();
     if twins.len() != signed_elements.len() {
         return Err(structure(
             "the canonical Reference does not match the document's".into(),
@@ -93,7 +94,11 @@ pub(crate) fn read_reference(
             .position(|s| s.id() == n.id())
             .and_then(|i| twins.get(i).copied())
     };
-    if let Some(ts) = children.peek().copied().filter(|c| is(*c, DSIG, "Transforms")) {
+    if let Some(ts) = children
+        .peek()
+        .copied()
+        .filter(|c| is(*c, DSIG, "Transforms"))
+    {
         children.next();
         for t in dsig_children(ts) {
             if !is(t, DSIG, "Transform") {
@@ -128,7 +133,8 @@ pub(crate) fn read_reference(
         )));
     }
     let digest_uri = method.attribute("Algorithm").unwrap_or("").to_string();
-    let digest_value = decode_base64(value.text().unwrap_or(""), "DigestValue").map_err(structure)?;
+    let digest_value =
+        decode_base64(value.text().unwrap_or(""), "DigestValue").map_err(structure)?;
     Ok(ReferenceSpec {
         uri: signed.attribute("URI").map(str::to_string),
         id: signed.attribute("Id").map(str::to_string),
@@ -350,7 +356,11 @@ pub(crate) fn digest_reference(
             )
         })?;
         let covered = Covered {
-            node: format!("detached content '{}' ({} bytes)", uri.unwrap_or(""), content.len()),
+            node: format!(
+                "detached content '{}' ({} bytes)",
+                uri.unwrap_or(""),
+                content.len()
+            ),
             excluded: Vec::new(),
             full: true,
             in_document: false,
@@ -372,13 +382,16 @@ fn run(
     sink: &mut dyn c14n::Sink,
 ) -> Result<(), XmlFinding> {
     let xml_error = |e: crate::error::Error| {
-        unsupported(format!("the transform input cannot be processed as XML: {e}"))
+        unsupported(format!(
+            "the transform input cannot be processed as XML: {e}"
+        ))
     };
     let mut data = data;
     for (i, transform) in transforms.iter().enumerate() {
         data = match (transform, data) {
             (Transform::C14n(method, prefixes), Data::Nodes { set, text, .. }) => {
-                let bytes = c14n::canonical_bytes(text, &set, *method, prefixes).map_err(xml_error)?;
+                let bytes =
+                    c14n::canonical_bytes(text, &set, *method, prefixes).map_err(xml_error)?;
                 Data::Octets(bytes.into())
             }
             (Transform::Base64, Data::Nodes { set, .. }) => {
@@ -441,11 +454,7 @@ fn run(
                     original,
                 },
             ) => {
-                if set
-                    .apex
-                    .ancestors()
-                    .any(|a| is(a, DSIG, "Signature"))
-                {
+                if set.apex.ancestors().any(|a| is(a, DSIG, "Signature")) {
                     return Err(unsupported(format!(
                         "the signature filter removes all of {}",
                         covered.node

@@ -6,12 +6,12 @@ use std::sync::Arc;
 
 use roxmltree::Node;
 
+use super::XmlOptions;
 use super::algorithms::{ValueForm, r_s_to_der, signature_by_uri};
 use super::findings::{Severity, XmlCode, XmlFinding};
 use super::properties::{self, SIGNED_PROPERTIES_TYPE};
 use super::reference::{DSIG, Env, ReferenceSpec, digest_reference, node_path, read_reference};
 use super::result::{ReferenceResult, SignedNode, SignedScope, XadesLevel, XmlSignatureResult};
-use super::XmlOptions;
 use crate::cert::Certificate;
 use crate::cms::{SignatureStatus, VerifyContext, verify_timestamp_token};
 use crate::crypto::{DigestAlgorithm, SignatureError, SignerKey};
@@ -76,11 +76,16 @@ fn check(
     let sig = env.signature;
     // XML-DSig 4.1: SignedInfo, SignatureValue, KeyInfo?, Object*.
     let kids = elements(sig);
-    let (Some(signed_info), Some(value_node)) = (kids.first().copied(), kids.get(1).copied()) else {
-        return Err(structure("ds:Signature lacks ds:SignedInfo and ds:SignatureValue (XML-DSig 4.1)"));
+    let (Some(signed_info), Some(value_node)) = (kids.first().copied(), kids.get(1).copied())
+    else {
+        return Err(structure(
+            "ds:Signature lacks ds:SignedInfo and ds:SignatureValue (XML-DSig 4.1)",
+        ));
     };
     if !is(signed_info, "SignedInfo") || !is(value_node, "SignatureValue") {
-        return Err(structure("ds:Signature must start with ds:SignedInfo then ds:SignatureValue (XML-DSig 4.1)"));
+        return Err(structure(
+            "ds:Signature must start with ds:SignedInfo then ds:SignatureValue (XML-DSig 4.1)",
+        ));
     }
     let key_info = kids.get(2).copied().filter(|k| is(*k, "KeyInfo"));
     for extra in kids.iter().skip(if key_info.is_some() { 3 } else { 2 }) {
@@ -97,7 +102,9 @@ fn check(
         .first()
         .copied()
         .filter(|n| is(*n, "CanonicalizationMethod"))
-        .ok_or_else(|| structure("ds:SignedInfo must start with ds:CanonicalizationMethod (XML-DSig 4.3)"))?;
+        .ok_or_else(|| {
+            structure("ds:SignedInfo must start with ds:CanonicalizationMethod (XML-DSig 4.3)")
+        })?;
     let method_uri = method_node.attribute("Algorithm").unwrap_or("");
     let method = C14nMethod::from_uri(method_uri).ok_or_else(|| {
         XmlFinding::new(
@@ -126,7 +133,9 @@ fn check(
     let signed_kids = elements(signed_root);
     let original_kids = elements(signed_info);
     if signed_kids.len() != original_kids.len() {
-        return Err(structure("the canonical SignedInfo does not match the document's"));
+        return Err(structure(
+            "the canonical SignedInfo does not match the document's",
+        ));
     }
     let method_el = signed_kids
         .get(1)
@@ -140,15 +149,22 @@ fn check(
         .zip(original_kids[2..].iter().copied())
         .collect();
     if references.is_empty() || references.iter().any(|(r, _)| !is(*r, "Reference")) {
-        return Err(structure("ds:SignedInfo must hold one or more ds:Reference after ds:SignatureMethod (XML-DSig 4.3)"));
+        return Err(structure(
+            "ds:SignedInfo must hold one or more ds:Reference after ds:SignatureMethod (XML-DSig 4.3)",
+        ));
     }
     if references.len() > options.max_references {
         return Err(XmlFinding::new(
             XmlCode::LimitExceeded,
-            format!("{} References, over the limit of {}", references.len(), options.max_references),
+            format!(
+                "{} References, over the limit of {}",
+                references.len(),
+                options.max_references
+            ),
         ));
     }
-    let signature_value = decode_base64(value_node.text().unwrap_or(""), "SignatureValue").map_err(structure)?;
+    let signature_value =
+        decode_base64(value_node.text().unwrap_or(""), "SignatureValue").map_err(structure)?;
 
     // XAdES: qualifying properties, with long-term values for the path.
     let qualifying = properties::find(sig, &mut result.findings);
@@ -182,7 +198,14 @@ fn check(
             let Some(first) = candidates.first() else {
                 return Err(structure("no signer candidate"));
             };
-            let (status, signer) = verify_value(m, first, &candidates, &result.canonical_signed_info, &signature_value, ctx);
+            let (status, signer) = verify_value(
+                m,
+                first,
+                &candidates,
+                &result.canonical_signed_info,
+                &signature_value,
+                ctx,
+            );
             if let SignatureStatus::Invalid = status {
                 result.findings.push(XmlFinding::new(
                     XmlCode::SignatureInvalid,
@@ -193,7 +216,9 @@ fn check(
                     ),
                 ));
             } else if let SignatureStatus::NotChecked(why) = &status {
-                result.findings.push(XmlFinding::new(XmlCode::AlgorithmUnsupported, why.clone()));
+                result
+                    .findings
+                    .push(XmlFinding::new(XmlCode::AlgorithmUnsupported, why.clone()));
             }
             result.signature = status;
             result.certificate = Some(signer);
@@ -208,7 +233,9 @@ fn check(
             Ok(spec) => spec,
             Err(f) => {
                 result.findings.push(f);
-                result.references.push(unresolved(signed.attribute("URI"), None));
+                result
+                    .references
+                    .push(unresolved(signed.attribute("URI"), None));
                 continue;
             }
         };
@@ -238,8 +265,13 @@ fn check(
         let signed_node = SignedNode {
             uri: spec.uri.clone(),
             reference_type: spec.ref_type.clone(),
-            node: covered.as_ref().map_or_else(|| "(not resolved)".into(), |c| c.node.clone()),
-            excluded: covered.as_ref().map(|c| c.excluded.clone()).unwrap_or_default(),
+            node: covered
+                .as_ref()
+                .map_or_else(|| "(not resolved)".into(), |c| c.node.clone()),
+            excluded: covered
+                .as_ref()
+                .map(|c| c.excluded.clone())
+                .unwrap_or_default(),
             transforms: spec.transform_uris.clone(),
             scope: if covered.as_ref().is_some_and(|c| c.full) {
                 SignedScope::Full
@@ -277,13 +309,18 @@ fn check(
 
     // Scope: FULL when a content Reference covers the whole document or
     // the detached content.
-    let content = |r: &&ReferenceResult| r.signed.reference_type.as_deref() != Some(SIGNED_PROPERTIES_TYPE);
-    let full_in_document = result
+    let content =
+        |r: &&ReferenceResult| r.signed.reference_type.as_deref() != Some(SIGNED_PROPERTIES_TYPE);
+    let full_in_document =
+        result.references.iter().filter(content).any(|r| {
+            r.signed.scope == SignedScope::Full && r.signed.digest_matches && r.in_document
+        });
+    if result
         .references
         .iter()
         .filter(content)
-        .any(|r| r.signed.scope == SignedScope::Full && r.signed.digest_matches && r.in_document);
-    if result.references.iter().filter(content).any(|r| r.signed.scope == SignedScope::Full && r.signed.digest_matches) {
+        .any(|r| r.signed.scope == SignedScope::Full && r.signed.digest_matches)
+    {
         result.scope = SignedScope::Full;
     } else {
         result.findings.push(XmlFinding::new(
@@ -348,9 +385,10 @@ fn check(
                     }
                     result.timestamps.push(ts);
                 }
-                Err(e) => result
-                    .findings
-                    .push(XmlFinding::new(XmlCode::PropertyMalformed, format!("SignatureTimeStamp: {e}"))),
+                Err(e) => result.findings.push(XmlFinding::new(
+                    XmlCode::PropertyMalformed,
+                    format!("SignatureTimeStamp: {e}"),
+                )),
             }
         }
         result.xades = Some(props);
@@ -366,7 +404,12 @@ fn check(
         };
         let mut path_options = ctx.options.clone();
         path_options.time = result.path_time;
-        let path = ctx.validate_path(&cert, &pool, &path_options, revocation.as_ref().or(ctx.revocation));
+        let path = ctx.validate_path(
+            &cert,
+            &pool,
+            &path_options,
+            revocation.as_ref().or(ctx.revocation),
+        );
         if !path.valid {
             result.findings.push(XmlFinding::new(
                 XmlCode::SignerPathInvalid,
@@ -403,7 +446,10 @@ fn unresolved(uri: Option<&str>, ref_type: Option<&str>) -> ReferenceResult {
 /// ETSI EN 319 132-1 6: B-B with valid signed properties naming the
 /// signer, B-T with a valid SignatureTimeStamp, B-LT with the validation
 /// data in the signature.
-fn level(result: &XmlSignatureResult, q: Option<&properties::Qualifying<'_, '_>>) -> Option<XadesLevel> {
+fn level(
+    result: &XmlSignatureResult,
+    q: Option<&properties::Qualifying<'_, '_>>,
+) -> Option<XadesLevel> {
     let props = result.xades.as_ref()?;
     let blocking = result.findings.iter().any(|f| {
         f.is_error()
@@ -420,7 +466,9 @@ fn level(result: &XmlSignatureResult, q: Option<&properties::Qualifying<'_, '_>>
     if !result.timestamps.iter().any(|t| t.valid) {
         return Some(XadesLevel::BB);
     }
-    let lt = q.is_some_and(|q| !q.certificate_values.is_empty() && !(q.crls.is_empty() && q.ocsp.is_empty()));
+    let lt = q.is_some_and(|q| {
+        !q.certificate_values.is_empty() && !(q.crls.is_empty() && q.ocsp.is_empty())
+    });
     Some(if lt { XadesLevel::BLT } else { XadesLevel::BT })
 }
 
@@ -477,8 +525,10 @@ fn key_info_certificates(
                     format!("KeyInfo holds more than {max} certificates"),
                 ));
             }
-            let der = decode_base64(cert.text().unwrap_or(""), "X509Certificate").map_err(structure)?;
-            let cert = Certificate::from_der(&der).map_err(|e| structure(format!("X509Certificate: {e}")))?;
+            let der =
+                decode_base64(cert.text().unwrap_or(""), "X509Certificate").map_err(structure)?;
+            let cert = Certificate::from_der(&der)
+                .map_err(|e| structure(format!("X509Certificate: {e}")))?;
             out.push(Arc::new(cert));
         }
     }
@@ -503,13 +553,17 @@ fn verify_value(
     for cert in candidates {
         let status = match (&value, method.identifier()) {
             (None, _) => SignatureStatus::Invalid,
-            (_, None) => SignatureStatus::NotChecked("the algorithm parameters do not encode".into()),
+            (_, None) => {
+                SignatureStatus::NotChecked("the algorithm parameters do not encode".into())
+            }
             (Some(v), Some(ai)) => {
                 let key = SignerKey::from(cert.public_key().spki());
                 match ctx.verifier.verify_signature(&ai, &key, signed, v) {
                     Ok(()) => SignatureStatus::Valid,
                     Err(SignatureError::InvalidSignature) => SignatureStatus::Invalid,
-                    Err(e) => SignatureStatus::NotChecked(format!("{e} (key of {})", cert.subject())),
+                    Err(e) => {
+                        SignatureStatus::NotChecked(format!("{e} (key of {})", cert.subject()))
+                    }
                 }
             }
         };
@@ -518,5 +572,8 @@ fn verify_value(
         }
         first.get_or_insert(status);
     }
-    (first.unwrap_or(SignatureStatus::Invalid), Arc::clone(first_candidate))
+    (
+        first.unwrap_or(SignatureStatus::Invalid),
+        Arc::clone(first_candidate),
+    )
 }

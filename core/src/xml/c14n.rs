@@ -381,11 +381,7 @@ where
     /// At the apex of a subset, inclusive canonicalization also renders the
     /// `xml:` attributes of ancestors outside the set (C14N 1.0 2.4; C14N
     /// 1.1 2.4 limits this to xml:lang and xml:space and fixes up xml:base).
-    fn attributes(
-        &self,
-        node: Node<'a, 's>,
-        apex: bool,
-    ) -> Result<Vec<(&'s str, &'a str)>, Error> {
+    fn attributes(&self, node: Node<'a, 's>, apex: bool) -> Result<Vec<(&'s str, &'a str)>, Error> {
         let mut attrs: Vec<(&str, &str, &'s str, &'a str)> = node
             .attributes()
             .map(|a| {
@@ -414,7 +410,10 @@ where
                             continue;
                         }
                     }
-                    if !attrs.iter().any(|(ns, n, _, _)| *ns == XML_NS && *n == a.name()) {
+                    if !attrs
+                        .iter()
+                        .any(|(ns, n, _, _)| *ns == XML_NS && *n == a.name())
+                    {
                         attrs.push((XML_NS, a.name(), &self.input[a.range_qname()], a.value()));
                     }
                 }
@@ -543,7 +542,13 @@ mod tests {
             "<p:x xmlns:p=\"u\" xmlns:q=\"v\" q:a=\"1\"><y xmlns=\"d\"></y></p:x>"
         );
         let set = NodeSet::subtree(x, false);
-        let with_default = canonical_bytes(xml, &set, C14nMethod::Exclusive10, &prefix_list("#default  p")).unwrap();
+        let with_default = canonical_bytes(
+            xml,
+            &set,
+            C14nMethod::Exclusive10,
+            &prefix_list("#default  p"),
+        )
+        .unwrap();
         assert_eq!(
             String::from_utf8(with_default).unwrap(),
             "<p:x xmlns=\"d\" xmlns:p=\"u\" xmlns:q=\"v\" q:a=\"1\"><y></y></p:x>"
@@ -572,7 +577,12 @@ mod tests {
         let xml = "<a>\n  <s><t/></s>\n</a>";
         let doc = parse(xml, &XmlLimits::default()).unwrap();
         let mut set = NodeSet::subtree(doc.root(), false);
-        set.excluded.insert(doc.descendants().find(|n| n.has_tag_name("s")).unwrap().id());
+        set.excluded.insert(
+            doc.descendants()
+                .find(|n| n.has_tag_name("s"))
+                .unwrap()
+                .id(),
+        );
         assert_eq!(
             canonical_bytes(xml, &set, C14nMethod::Inclusive10, &[]).unwrap(),
             b"<a>\n  \n</a>"

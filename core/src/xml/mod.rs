@@ -31,11 +31,19 @@ use crate::error::Error;
 /// mark and whitespace, `<?xml` or an element), in UTF-8 or UTF-16.
 pub(crate) fn looks_like_xml(input: &[u8]) -> bool {
     let body = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
-    if body.starts_with(&[0xFF, 0xFE, b'<']) || body.starts_with(&[0xFE, 0xFF, 0, b'<']) || body.starts_with(&[b'<', 0]) || body.starts_with(&[0, b'<']) {
+    if body.starts_with(&[0xFF, 0xFE, b'<'])
+        || body.starts_with(&[0xFE, 0xFF, 0, b'<'])
+        || body.starts_with(&[b'<', 0])
+        || body.starts_with(&[0, b'<'])
+    {
         return true;
     }
     let trimmed = body.trim_ascii_start();
-    trimmed.starts_with(b"<?xml") || (trimmed.first() == Some(&b'<') && trimmed.get(1).is_some_and(|c| c.is_ascii_alphabetic() || *c == b'!'))
+    trimmed.starts_with(b"<?xml")
+        || (trimmed.first() == Some(&b'<')
+            && trimmed
+                .get(1)
+                .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'!'))
 }
 
 /// Attribute names that carry an element's identifier for same-document

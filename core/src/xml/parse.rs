@@ -208,14 +208,22 @@ mod tests {
             .flat_map(u16::to_le_bytes)
             .collect();
         let limits = XmlLimits::default();
-        assert!(decode(&utf16le, &limits).unwrap().ends_with("<a>\u{e9}</a>"));
+        assert!(
+            decode(&utf16le, &limits)
+                .unwrap()
+                .ends_with("<a>\u{e9}</a>")
+        );
         let utf16be: Vec<u8> = "<?xml version=\"1.0\"?><a/>"
             .encode_utf16()
             .flat_map(u16::to_be_bytes)
             .collect();
         assert!(parse_bytes(&utf16be).is_ok());
         assert_eq!(
-            decode(b"<?xml version='1.0' encoding='ISO-8859-1'?><a>\xE9</a>", &limits).unwrap(),
+            decode(
+                b"<?xml version='1.0' encoding='ISO-8859-1'?><a>\xE9</a>",
+                &limits
+            )
+            .unwrap(),
             "<?xml version='1.0' encoding='ISO-8859-1'?><a>\u{e9}</a>"
         );
         let err = parse_bytes(b"<?xml version='1.0' encoding='Shift_JIS'?><a/>").unwrap_err();
@@ -245,14 +253,23 @@ mod tests {
             max_attributes: 3,
             max_size: 1000,
         };
-        let check = |s: String| decode(s.as_bytes(), &limits).and_then(|t| parse(&t, &limits).map(|_| ()));
+        let check =
+            |s: String| decode(s.as_bytes(), &limits).and_then(|t| parse(&t, &limits).map(|_| ()));
         let deep = format!("{}{}", "<a>".repeat(11), "</a>".repeat(11));
         assert!(check(deep).unwrap_err().to_string().contains("deeper"));
         let ok = format!("{}{}", "<a>".repeat(9), "</a>".repeat(9));
         assert!(check(ok).is_ok());
         let many = format!("<a>{}</a>", "<b/>".repeat(60));
         assert!(check(many).unwrap_err().to_string().contains("nodes"));
-        assert!(check("<a x='1' y='2' z='3' w='4'/>".into()).unwrap_err().to_string().contains("attributes"));
-        assert!(matches!(check("<a>".repeat(400)), Err(Error::TooLarge { .. })));
+        assert!(
+            check("<a x='1' y='2' z='3' w='4'/>".into())
+                .unwrap_err()
+                .to_string()
+                .contains("attributes")
+        );
+        assert!(matches!(
+            check("<a>".repeat(400)),
+            Err(Error::TooLarge { .. })
+        ));
     }
 }

@@ -123,7 +123,7 @@ pub(crate) fn signature_by_uri(uri: &str) -> Option<SignatureMethod> {
 /// r || s as a DER SEQUENCE of two INTEGERs; `None` when the value cannot
 /// be split in two equal halves.
 pub(crate) fn r_s_to_der(value: &[u8]) -> Option<Vec<u8>> {
-    if value.is_empty() || value.len() % 2 != 0 {
+    if value.is_empty() || !value.len().is_multiple_of(2) {
         return None;
     }
     let (r, s) = value.split_at(value.len() / 2);

@@ -279,17 +279,17 @@ fn check_signing_certificate(
         // The digest names the signer; the serial must agree.
         let serial = if version == 1 {
             child(c, XADES, "IssuerSerial").map(|is_| {
-                if let Some(name) = child(is_, DSIG, "X509IssuerName") {
-                    if !same_name(text(name), &cert.issuer().to_string()) {
-                        findings.push(XmlFinding::new(
-                            XmlCode::IssuerNameMismatch,
-                            format!(
-                                "SigningCertificate X509IssuerName '{}' does not read as the signer's issuer '{}'",
-                                text(name),
-                                cert.issuer()
-                            ),
-                        ));
-                    }
+                if let Some(name) = child(is_, DSIG, "X509IssuerName")
+                    && !same_name(text(name), &cert.issuer().to_string())
+                {
+                    findings.push(XmlFinding::new(
+                        XmlCode::IssuerNameMismatch,
+                        format!(
+                            "SigningCertificate X509IssuerName '{}' does not read as the signer's issuer '{}'",
+                            text(name),
+                            cert.issuer()
+                        ),
+                    ));
                 }
                 child(is_, DSIG, "X509SerialNumber").map(|s| text(s).to_string())
             })

@@ -489,5 +489,5 @@ fn run(
 }
 
 fn base64(text: &str) -> Result<Vec<u8>, XmlFinding> {
-    decode_base64(text, "base64 transform input").map_err(|e| unsupported(e))
+    decode_base64(text, "base64 transform input").map_err(unsupported)
 }

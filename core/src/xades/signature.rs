@@ -187,7 +187,7 @@ fn check(
             result.signature = SignatureStatus::NotChecked(f.detail.clone());
             result.findings.push(f);
         }
-        Some(_) if candidates.first().is_none() => {
+        Some(_) if candidates.is_empty() => {
             result.signature = SignatureStatus::NotChecked("no signer certificate".into());
             result.findings.push(XmlFinding::new(
                 XmlCode::SignerCertificateNotFound,
@@ -467,7 +467,7 @@ fn level(
         return Some(XadesLevel::BB);
     }
     let lt = q.is_some_and(|q| {
-        !q.certificate_values.is_empty() && !(q.crls.is_empty() && q.ocsp.is_empty())
+        !q.certificate_values.is_empty() && (!q.crls.is_empty() || !q.ocsp.is_empty())
     });
     Some(if lt { XadesLevel::BLT } else { XadesLevel::BT })
 }

@@ -47,7 +47,7 @@ pub(crate) fn decode(bytes: &[u8], limits: &XmlLimits) -> Result<String, Error> 
         });
     }
     let utf16 = |body: &[u8], little: bool| -> Result<String, Error> {
-        if body.len() % 2 != 0 {
+        if !body.len().is_multiple_of(2) {
             return Err(Error::invalid(
                 "XML document",
                 "UTF-16 input has an odd number of bytes",

@@ -160,6 +160,24 @@ int validate_verify_cms(const struct validate_validator *validator,
                         char **out_result);
 
 /*
+ Verifies the XML signatures (XAdES or XML-DSig) of the document `xml`
+ with the validator's policy at `at` (null: now). `content` is the
+ detached content (null with length 0 for an enveloped signature, which
+ must then sign the document element). `*out_result` receives the seed's
+ report JSON with its `signedScope` extension.
+
+ # Safety
+ As for `validate_verify_cms`.
+ */
+int validate_verify_xml(const struct validate_validator *validator,
+                        const uint8_t *xml,
+                        size_t xml_len,
+                        const uint8_t *content,
+                        size_t content_len,
+                        const char *at,
+                        char **out_result);
+
+/*
  Verifies a raw signature (PKCS#1 v1.5, PSS, ECDSA, DSA, Ed25519) over
  `data` with the first certificate of `certificate` (DER or PEM), the
  algorithm named `algorithm` (e.g. `SHA256withRSA`), and the validator's

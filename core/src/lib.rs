@@ -28,6 +28,8 @@ pub mod request;
 pub mod revocation;
 mod time;
 pub mod validator;
+pub mod xades;
+pub mod xml;
 
 pub use cert::{
     Certificate, DistinguishedName, Extension, ExtensionValue, KeyUsage, MAX_BUNDLE_SIZE,

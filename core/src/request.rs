@@ -107,7 +107,8 @@ impl SignatureType {
 
 impl SignatureType {
     /// Detects the type of a signature or certificate file from its
-    /// structure alone: a CMS SignedData with signers is CAdES
+    /// structure alone: an XML document is XAdES-Enveloped (XAdES-Detached
+    /// with detached content), a CMS SignedData with signers is CAdES
     /// (CAdES-Explicit when the content comes separately), a SignedData
     /// without signers is P7B, certificates are X509; `Ok(None)` for
     /// anything else. A CMS ContentInfo that is not a well-formed SignedData
@@ -120,6 +121,14 @@ impl SignatureType {
     /// assert!(SignatureType::detect(&p7s[..p7s.len() - 2], true).is_err());
     /// ```
     pub fn detect(input: &[u8], detached_content: bool) -> crate::Result<Option<SignatureType>> {
+        // An XML document: an XML signature (docs/xades.md).
+        if crate::xml::looks_like_xml(input) {
+            return Ok(Some(if detached_content {
+                SignatureType::XadesDetached
+            } else {
+                SignatureType::XadesEnveloped
+            }));
+        }
         match crate::cms::cms_shape(input)? {
             Some(CmsShape::Signature { .. }) if detached_content => {
                 Ok(Some(SignatureType::CadesExplicit))

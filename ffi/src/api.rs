@@ -144,6 +144,23 @@ pub fn validate_request(validator: &Validator, request: &str, at: Timestamp) -> 
     to_json(&validator.validate_json(request, at))
 }
 
+/// Verifies the XML signatures (XAdES, XML-DSig) of `xml` with `validator`
+/// at `at`; `content` is the detached content, if any (XAdES-Detached;
+/// without it XAdES-Enveloped). The seed's report as JSON.
+pub fn verify_xml(
+    validator: &Validator,
+    xml: &[u8],
+    content: Option<&[u8]>,
+    at: Timestamp,
+) -> BindResult<String> {
+    let kind = if content.is_some() {
+        vcore::request::SignatureType::XadesDetached
+    } else {
+        vcore::request::SignatureType::XadesEnveloped
+    };
+    to_json(&validator.verify_xml(xml, content, kind, at))
+}
+
 /// `{"version", "status": "UP"}`.
 pub fn health() -> BindResult<String> {
     to_json(&Health::up())

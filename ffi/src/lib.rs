@@ -365,6 +365,40 @@ pub unsafe extern "C" fn validate_verify_cms(
     }
 }
 
+/// Verifies the XML signatures (XAdES or XML-DSig) of the document `xml`
+/// with the validator's policy at `at` (null: now). `content` is the
+/// detached content (null with length 0 for an enveloped signature, which
+/// must then sign the document element). `*out_result` receives the seed's
+/// report JSON with its `signedScope` extension.
+///
+/// # Safety
+/// As for `validate_verify_cms`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn validate_verify_xml(
+    validator: *const ValidateValidator,
+    xml: *const u8,
+    xml_len: usize,
+    content: *const u8,
+    content_len: usize,
+    at: *const c_char,
+    out_result: *mut *mut c_char,
+) -> c_int {
+    // SAFETY: arguments as promised by the caller.
+    unsafe {
+        string_out(out_result, || {
+            let v = validator_arg(validator)?;
+            let xml = bytes(xml, xml_len, "the XML document")?;
+            let content = if content.is_null() && content_len == 0 {
+                None
+            } else {
+                Some(bytes(content, content_len, "the content")?)
+            };
+            let at = api::parse_time(optional_str(at, "the time")?)?;
+            api::verify_xml(&v.inner, xml, content, at)
+        })
+    }
+}
+
 /// Verifies a raw signature (PKCS#1 v1.5, PSS, ECDSA, DSA, Ed25519) over
 /// `data` with the first certificate of `certificate` (DER or PEM), the
 /// algorithm named `algorithm` (e.g. `SHA256withRSA`), and the validator's

@@ -507,6 +507,15 @@ class Validator:
         data = None if content is None else _bytes(content, "content")
         return SignatureResult(json.loads(_call(self._native.verify_cms, sig, data, _at(at))))
 
+    def verify_xml(self, xml: Any, content: Any = None, at: Any = None) -> Report:
+        """Verifies the XML signatures (XAdES, XML-DSig) of ``xml`` (bytes or
+        a path); ``content`` is the detached content (XAdES-Detached), else
+        the signature must sign the document element (XAdES-Enveloped).
+        The seed's report, with ``signed_scope`` naming the signed nodes."""
+        doc = _bytes(xml, "xml")
+        data = None if content is None else _bytes(content, "content")
+        return Report(json.loads(_call(self._native.verify_xml, doc, data, _at(at))))
+
     def verify_pkcs1(
         self, data: bytes, signature: bytes, certificate: CertificateInput, algorithm: str, at: Any = None
     ) -> SignatureResult:

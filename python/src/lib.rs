@@ -116,6 +116,19 @@ impl NativeValidator {
         done(py.detach(|| api::verify_cms(v, signature, content, api::parse_time(at)?)))
     }
 
+    /// Verifies the XML signatures of a document; the report JSON.
+    #[pyo3(signature = (xml, content=None, at=None))]
+    fn verify_xml(
+        &self,
+        py: Python<'_>,
+        xml: &[u8],
+        content: Option<&[u8]>,
+        at: Option<&str>,
+    ) -> PyResult<String> {
+        let v = &self.inner;
+        done(py.detach(|| api::verify_xml(v, xml, content, api::parse_time(at)?)))
+    }
+
     /// Verifies a raw signature; the result JSON.
     #[pyo3(signature = (data, signature, certificate, algorithm, at=None))]
     fn verify_pkcs1(

@@ -258,3 +258,20 @@ def test_doctests_of_the_module() -> None:
 
     result = doctest.testmod(libvalidate)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_verify_xml_enveloped_signature(example_validator: Validator, examples: Path) -> None:
+    # tests/xades/example-signed.xml: made by xmlsec1 with the example leaf
+    # (tests/xades/make-example.sh).
+    path = examples.parent / "tests/xades/example-signed.xml"
+    report = example_validator.verify_xml(path, at=AT)
+    assert report.is_acceptable, report.to_json()
+    assert report.policy.signature.type == "XAdES"
+    scope = report.to_dict()["signedScope"][0]
+    assert scope["scope"] == "FULL" and scope["signedNodes"][0]["node"] == "/"
+    altered = path.read_bytes().replace(b"1250.00", b"9250.00")
+    bad = example_validator.verify_xml(altered, at=AT)
+    assert not bad.is_acceptable
+    assert any(r["code"] == 30405 for r in bad.to_dict()["policy"]["signature"]["resultList"])
+    dtd = example_validator.verify_xml(b"<!DOCTYPE a><a/>", at=AT)
+    assert not dtd.is_acceptable and "DOCTYPE" in dtd.to_json()

@@ -213,6 +213,33 @@ int main(int argc, char **argv) {
   CHECK(validate_verify_cms(v, (const unsigned char *)"garbage", 7, NULL, 0, NULL, &result) ==
             VALIDATE_STATUS_INVALID_INPUT, "garbage CMS");
   CHECK(validate_verify_cms(v, NULL, 5, NULL, 0, NULL, &result) == VALIDATE_STATUS_NULL_POINTER, "null signature");
+
+  /* --- XML signatures (XAdES / XML-DSig) --- */
+  char xml_dir[4096];
+  snprintf(xml_dir, sizeof xml_dir, "%s/../tests/xades", ex);
+  size_t xml_len;
+  unsigned char *xml = read_file(xml_dir, "example-signed.xml", &xml_len);
+  result = NULL;
+  CHECK(validate_verify_xml(v, xml, xml_len, NULL, 0, AT, &result) == VALIDATE_STATUS_OK, "XML signature");
+  CHECK(CONTAINS(result, "\"type\":\"XAdES\"") && CONTAINS(result, "\"scope\":\"FULL\"") &&
+            CONTAINS(result, "\"opResult\":{\"resultStatus\":0}") && CONTAINS(result, "\"policy\":{\"resultStatus\":0"),
+        "XML signature acceptable, whole document signed");
+  validate_string_free(result);
+  result = NULL;
+  unsigned char *altered = malloc(xml_len);
+  memcpy(altered, xml, xml_len);
+  char *amount = strstr((char *)altered, "1250.00");
+  if (amount != NULL) amount[0] = '9';
+  CHECK(amount != NULL && validate_verify_xml(v, altered, xml_len, NULL, 0, AT, &result) == VALIDATE_STATUS_OK &&
+            CONTAINS(result, "30405"), "altered XML is a digest finding");
+  validate_string_free(result);
+  result = NULL;
+  CHECK(validate_verify_xml(v, (const unsigned char *)"<!DOCTYPE a><a/>", 16, NULL, 0, AT, &result) ==
+            VALIDATE_STATUS_OK && CONTAINS(result, "DOCTYPE"), "DTD refused in opResult");
+  validate_string_free(result);
+  CHECK(validate_verify_xml(v, NULL, 5, NULL, 0, NULL, &result) == VALIDATE_STATUS_NULL_POINTER, "null XML");
+  free(altered);
+  free(xml);
   CHECK(validate_verify_cms(v, p7s, p7s_len, NULL, 3, NULL, &result) == VALIDATE_STATUS_NULL_POINTER, "null content with length");
   CHECK(validate_verify_cms(NULL, p7s, p7s_len, NULL, 0, NULL, &result) == VALIDATE_STATUS_NULL_POINTER, "null validator (CMS)");
 

@@ -180,8 +180,18 @@ fn bad_requests_fail_in_op_result_only() {
         ),
         (
             r#"{"signatureType":"XAdES-Detached","signature":"AA=="}"#,
-            30003,
-            "not implemented",
+            30002,
+            "not well-formed",
+        ),
+        (
+            r#"{"signatureType":" P7B","signature":"AA=="}"#,
+            30001,
+            "is not one of CAdES, CAdES-Multiple",
+        ),
+        (
+            "{\"signatureType\":\"X509\\n\",\"signature\":\"AA==\"}",
+            30001,
+            "\"X509\\n\" is not one of",
         ),
         (r#"not json"#, 30001, "request"),
     ];

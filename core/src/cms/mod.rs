@@ -27,6 +27,7 @@ pub use context::{Limits, VerifyContext};
 pub use findings::{CmsCode, CmsFinding, Severity};
 pub(crate) use input::bundle_certificates;
 pub use input::{CmsShape, cms_shape};
+pub(crate) use pkcs1::pss_params;
 pub use pkcs1::{RawSignatureResult, verify_pkcs1};
 pub use result::{
     SignatureStatus, SignedDataResult, SignerIdentifier, SignerResult, TimestampResult, TstInfo,

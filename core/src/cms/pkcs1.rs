@@ -67,7 +67,7 @@ impl NamedAlgorithm {
 }
 
 /// RSASSA-PSS-params contents with MGF1 over the same digest (RFC 4055 3.1).
-fn pss_params(hash: DigestAlgorithm, salt: u8) -> Vec<u8> {
+pub(crate) fn pss_params(hash: DigestAlgorithm, salt: u8) -> Vec<u8> {
     let hash_ai = encode(
         tag::SEQUENCE,
         &[encode(tag::OID, hash.oid().as_bytes()), vec![tag::NULL, 0]].concat(),

@@ -104,6 +104,11 @@ pub struct ValidationReport {
     /// Validated certificates (certificate-only requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub certificates: Option<Vec<WebCertificate>>,
+    /// XML signatures (XAdES-Enveloped, XAdES-Detached): per signature,
+    /// exactly which nodes it signs, FULL or PARTIAL, and the XAdES level
+    /// (docs/report.md, docs/xades.md). Absent for other types.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_scope: Option<Vec<crate::xades::SignatureScope>>,
 }
 
 impl ValidationReport {

@@ -117,5 +117,6 @@ pub(super) fn validate(
         policy: Some(policy_part),
         signers: None,
         certificates: Some(web),
+        signed_scope: None,
     }
 }

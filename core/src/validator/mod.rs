@@ -7,6 +7,7 @@ mod health;
 mod results;
 mod signatures;
 mod stats;
+mod xades;
 
 use std::sync::Arc;
 
@@ -131,13 +132,14 @@ impl Validator {
             | SignatureType::CadesImplicit
             | SignatureType::CadesExplicit => signatures::validate_cades(self, request, kind, at),
             SignatureType::Pkcs1 => signatures::validate_pkcs1(self, request, at),
-            // The seed marks XAdES "not yet implemented"; PAdES has a milestone of its own.
-            SignatureType::XadesEnveloped | SignatureType::XadesDetached | SignatureType::Pades => {
-                op_error(
-                    SeedCode::NotImplemented,
-                    format!("{} validation is not implemented yet", kind.name()),
-                )
+            SignatureType::XadesEnveloped | SignatureType::XadesDetached => {
+                xades::validate_xades(self, request, kind, at)
             }
+            // PAdES has a milestone of its own.
+            SignatureType::Pades => op_error(
+                SeedCode::NotImplemented,
+                format!("{} validation is not implemented yet", kind.name()),
+            ),
         }
     }
 
@@ -174,5 +176,6 @@ fn op_error(code: SeedCode, detail: String) -> ValidationReport {
         policy: None,
         signers: None,
         certificates: None,
+        signed_scope: None,
     }
 }

@@ -9,7 +9,11 @@ use crate::report::{ResultStatus, SeedCode, StatusBlock};
 
 /// The status a finding gets: an error becomes `error` (the policy level's
 /// error status), a warning stays a warning; neither goes above `ceiling`.
-fn status_of(severity: Severity, error: ResultStatus, ceiling: ResultStatus) -> ResultStatus {
+pub(super) fn status_of(
+    severity: Severity,
+    error: ResultStatus,
+    ceiling: ResultStatus,
+) -> ResultStatus {
     let status = match severity {
         Severity::Error => error,
         Severity::Warning => ResultStatus::Warning,
@@ -104,15 +108,7 @@ pub(super) fn push_signer(parts: &mut Parts<'_>, who: &str, signer: &SignerResul
 /// only not used as proof of time (the signer's 30226 says so), so its
 /// findings are at most warnings.
 fn push_below(part: &mut StatusBlock, who: &str, signer: &SignerResult, ceiling: ResultStatus) {
-    for (i, timestamp) in signer.timestamps.iter().enumerate() {
-        let who = format!("{who}, timestamp {i}");
-        let ceiling = if timestamp.valid {
-            ceiling
-        } else {
-            ceiling.min(ResultStatus::Warning)
-        };
-        push_timestamp(part, &who, timestamp, ceiling);
-    }
+    push_timestamps(part, who, &signer.timestamps, ceiling);
     for counter in &signer.countersignatures {
         let who = format!(
             "{who}, countersignature {} ({})",
@@ -122,20 +118,27 @@ fn push_below(part: &mut StatusBlock, who: &str, signer: &SignerResult, ceiling:
     }
 }
 
-fn push_timestamp(
+/// Timestamps over a signature, with their TSA signers and paths: a token
+/// that is not valid only fails to prove the time, so its findings are at
+/// most warnings.
+pub(super) fn push_timestamps(
     part: &mut StatusBlock,
     who: &str,
-    timestamp: &TimestampResult,
+    timestamps: &[TimestampResult],
     ceiling: ResultStatus,
 ) {
-    push_cms(part, who, &timestamp.findings, ceiling);
-    if let Some(tsa) = &timestamp.signer {
-        push_nested(
-            part,
-            &format!("{who}, TSA ({})", tsa.identifier),
-            tsa,
-            ceiling,
-        );
+    for (i, timestamp) in timestamps.iter().enumerate() {
+        let who = format!("{who}, timestamp {i}");
+        let ceiling = if timestamp.valid {
+            ceiling
+        } else {
+            ceiling.min(ResultStatus::Warning)
+        };
+        push_cms(part, &who, &timestamp.findings, ceiling);
+        if let Some(tsa) = &timestamp.signer {
+            let tsa_who = format!("{who}, TSA ({})", tsa.identifier);
+            push_nested(part, &tsa_who, tsa, ceiling);
+        }
     }
 }
 

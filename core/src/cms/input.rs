@@ -84,6 +84,16 @@ pub fn signer_count(input: &[u8]) -> Option<usize> {
         .map(|sd| sd.signer_infos.len())
 }
 
+/// The encapsulated content of a CMS SignedData in any accepted encoding
+/// (`None` when detached or not a SignedData): what an adbe.pkcs7.sha1 PDF
+/// signature signs, the SHA-1 digest of the ByteRange.
+pub(crate) fn encapsulated_content(input: &[u8]) -> Option<Vec<u8>> {
+    let der = decode_input(input).ok()?;
+    let der = super::ber::normalise(&der).ok()?;
+    let sd = super::asn1::content_info(&der).ok()?;
+    sd.econtent.map(<[u8]>::to_vec)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

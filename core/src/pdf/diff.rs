@@ -41,6 +41,7 @@ enum Role {
     Appearance { widget: bool },
     Field { name: String, signature: bool },
     FieldsArray,
+    FieldKids { signature: bool },
     AcroForm,
     SignatureValue,
     FieldValue { name: String },
@@ -281,7 +282,7 @@ fn field(
         match k {
             b"Parent" | b"P" => {}
             b"Kids" => {
-                mark(v, Role::Other, r)?;
+                mark(v, Role::FieldKids { signature }, r)?;
                 if let Some(Object::Array(kids)) = doc.resolve(v, rev)? {
                     for kid in &kids {
                         let kd = doc.dict(kid, rev)?.unwrap_or_default();
@@ -375,6 +376,15 @@ fn same(doc: &Document<'_>, a: &Object, b: &Object) -> PdfResult<bool> {
         }
         _ => Ok(a == b),
     }
+}
+
+/// The array `value` is or refers to, at revision `rev`.
+fn resolved_array(doc: &Document<'_>, value: Option<&Object>, rev: usize) -> PdfResult<Option<Vec<Object>>> {
+    let Some(v) = value else { return Ok(None) };
+    Ok(match doc.resolve(v, rev)? {
+        Some(Object::Array(a)) => Some(a),
+        _ => None,
+    })
 }
 
 /// Appended items of an array that only grew at its end; `None` otherwise.
@@ -520,6 +530,9 @@ fn added_object(ctx: &mut Ctx<'_, '_>, r: ObjRef, role: &Role, new: &Object) {
             ctx.raise(Annotations, format!("annotation object {r} added"))
         }
         Role::Lta => ctx.raise(LtaUpdates, format!("validation data or metadata {r} added")),
+        // A new array of fields, annotations or kids is judged item by item
+        // where the page, form or field that refers to it changed.
+        Role::AnnotsArray | Role::FieldsArray | Role::FieldKids { .. } => {}
         Role::Field { name, signature: false } => ctx.raise(Other, format!("form field '{name}' ({r}) added")),
         other => ctx.raise(Other, format!("object {r} added as {other:?}")),
     }
@@ -529,6 +542,17 @@ fn changed_object(ctx: &mut Ctx<'_, '_>, r: ObjRef, role: &Role, old: &Object, n
     use ModificationLevel::*;
     let (Some(od), Some(nd)) = (old.as_dict(), new.as_dict()) else {
         match role {
+            Role::FieldKids { signature } => {
+                let (Object::Array(oa), Object::Array(na)) = (old, new) else {
+                    ctx.raise(Other, format!("kids {r} are no longer an array"));
+                    return Ok(());
+                };
+                if *signature && appended(oa, na).is_some() {
+                    ctx.raise(FormFilling, format!("widgets appended to signature field kids {r}"));
+                } else {
+                    ctx.raise(Other, format!("field kids {r} changed"));
+                }
+            }
             Role::FieldsArray | Role::AnnotsArray => {
                 let (Object::Array(oa), Object::Array(na)) = (old, new) else {
                     ctx.raise(Other, format!("{role:?} {r} is no longer an array"));
@@ -575,18 +599,21 @@ fn changed_object(ctx: &mut Ctx<'_, '_>, r: ObjRef, role: &Role, old: &Object, n
             if !only(&[b"Annots"]) {
                 ctx.raise(Other, format!("page {r}: keys {} changed", names(&keys)));
             } else {
-                match (od.get(b"Annots"), nd.get(b"Annots")) {
-                    (Some(Object::Array(a)), Some(Object::Array(b))) => {
-                        let added = appended(a, b);
+                let old_annots = resolved_array(ctx.doc, od.get(b"Annots"), ctx.old_rev)?;
+                let new_annots = resolved_array(ctx.doc, nd.get(b"Annots"), ctx.new_rev)?;
+                match (old_annots, new_annots) {
+                    (a, Some(b)) => {
+                        let a = a.unwrap_or_default();
+                        let added = appended(&a, &b);
                         array_append(ctx, r, &Role::AnnotsArray, added)?;
                     }
-                    (Option::None, Some(Object::Array(b))) => array_append(ctx, r, &Role::AnnotsArray, Some(b))?,
-                    _ => ctx.raise(Annotations, format!("page {r}: /Annots replaced")),
+                    _ => ctx.raise(Annotations, format!("page {r}: /Annots removed")),
                 }
             }
         }
         Role::Field { name, signature } => {
-            let allowed: &[&[u8]] = &[b"V", b"AS", b"AP", b"M", b"MK"];
+            // /F: Acrobat sets the print flag of the widget it signs.
+            let allowed: &[&[u8]] = &[b"V", b"AS", b"AP", b"M", b"MK", b"F"];
             if !only(allowed) {
                 ctx.raise(Other, format!("field '{name}': keys {} changed", names(&keys)));
             } else if *signature && keys.contains(&&b"V"[..]) {
@@ -609,7 +636,7 @@ fn changed_object(ctx: &mut Ctx<'_, '_>, r: ObjRef, role: &Role, old: &Object, n
             }
         }
         Role::Annotation { widget: true } => {
-            if only(&[b"AP", b"AS", b"M", b"MK", b"V"]) {
+            if only(&[b"AP", b"AS", b"M", b"MK", b"V", b"F"]) {
                 ctx.raise(FormFilling, format!("widget {r}: {} changed", names(&keys)));
             } else {
                 ctx.raise(Other, format!("widget {r}: keys {} changed", names(&keys)));
@@ -626,7 +653,7 @@ fn changed_object(ctx: &mut Ctx<'_, '_>, r: ObjRef, role: &Role, old: &Object, n
         Role::Lta => ctx.raise(LtaUpdates, format!("validation data or metadata {r} changed")),
         Role::SignatureValue => ctx.raise(Other, format!("signature dictionary {r} rewritten")),
         Role::PageTree => ctx.raise(Other, format!("page tree node {r}: keys {} changed", names(&keys))),
-        Role::FieldsArray | Role::AnnotsArray | Role::Other => {
+        Role::FieldsArray | Role::AnnotsArray | Role::FieldKids { .. } | Role::Other => {
             ctx.raise(Other, format!("object {r} changed (keys {})", names(&keys)))
         }
     }
@@ -641,13 +668,15 @@ fn acroform_change(ctx: &mut Ctx<'_, '_>, r: ObjRef, od: &Dict, nd: &Dict) -> Pd
         return Ok(());
     }
     if keys.contains(&&b"Fields"[..]) {
-        match (od.get(b"Fields"), nd.get(b"Fields")) {
-            (Some(Object::Array(a)), Some(Object::Array(b))) => {
-                let added = appended(a, b);
+        let old_fields = resolved_array(ctx.doc, od.get(b"Fields"), ctx.old_rev)?;
+        let new_fields = resolved_array(ctx.doc, nd.get(b"Fields"), ctx.new_rev)?;
+        match (old_fields, new_fields) {
+            (a, Some(b)) => {
+                let a = a.unwrap_or_default();
+                let added = appended(&a, &b);
                 array_append(ctx, r, &Role::FieldsArray, added)?;
             }
-            (Option::None, Some(Object::Array(b))) => array_append(ctx, r, &Role::FieldsArray, Some(b))?,
-            _ => ctx.raise(Other, format!("AcroForm {r}: /Fields replaced")),
+            _ => ctx.raise(Other, format!("AcroForm {r}: /Fields removed")),
         }
     }
     if keys.iter().any(|k| *k != b"Fields") {

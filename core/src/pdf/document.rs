@@ -27,7 +27,6 @@ pub(crate) enum Definition {
 #[derive(Debug, Clone)]
 pub(crate) struct Parsed {
     pub object: Object,
-    pub definition: Definition,
     /// `[offset of "N G obj", end of "endobj")` for an uncompressed object.
     pub span: Option<(u64, u64)>,
 }
@@ -186,7 +185,6 @@ impl<'r> Document<'r> {
         };
         let parsed = Rc::new(Parsed {
             object,
-            definition: def,
             span: Some((offset, end)),
         });
         self.cache.borrow_mut().insert(def, parsed.clone());
@@ -224,7 +222,6 @@ impl<'r> Document<'r> {
         }
         let parsed = Rc::new(Parsed {
             object,
-            definition: def,
             span: None,
         });
         self.cache.borrow_mut().insert(def, parsed.clone());

@@ -27,11 +27,6 @@ pub(crate) enum XrefEntry {
 /// One revision: the original document or one incremental update.
 #[derive(Debug, Clone)]
 pub(crate) struct Revision {
-    /// Offsets of its cross-reference sections (a table and its
-    /// /XRefStm, or the two sections of a linearized file).
-    pub sections: Vec<u64>,
-    /// True when its main section is a cross-reference stream.
-    pub xref_stream: bool,
     /// Its trailer (the xref stream dictionary for a stream).
     pub trailer: Dict,
     /// First byte of the update (0 for the original document).
@@ -122,7 +117,6 @@ pub(crate) fn read_revisions(
             )));
         }
         let mut section = read_section(source, offset, limits, budget)?;
-        let mut sections = vec![offset];
         // 7.5.8.4: a hybrid file's table names an xref stream holding the
         // objects older readers do not see; the table's entries come first.
         if !section.stream
@@ -141,7 +135,6 @@ pub(crate) fn read_revisions(
             for (num, e) in extra.entries {
                 section.entries.entry(num).or_insert(e);
             }
-            sections.push(stm);
         }
         total_entries += section.entries.len();
         if total_entries > limits.max_objects {
@@ -178,11 +171,8 @@ pub(crate) fn read_revisions(
             for (num, e) in main.entries {
                 section.entries.entry(num).or_insert(e);
             }
-            sections.push(p);
             let (end, end_with_eol) = revision_end(source, main.end, offset)?;
             revisions.push(Revision {
-                sections,
-                xref_stream: section.stream,
                 trailer: section.trailer,
                 start: 0,
                 end,
@@ -194,8 +184,6 @@ pub(crate) fn read_revisions(
         }
         let (end, end_with_eol) = revision_end(source, section.end, offset)?;
         revisions.push(Revision {
-            sections,
-            xref_stream: section.stream,
             trailer: section.trailer,
             start: 0,
             end,

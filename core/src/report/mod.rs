@@ -2,10 +2,12 @@
 //! exactly as the seed writes them (camelCase, `thumbPrint`, `notBeforeS`, ...).
 
 mod codes;
+mod pdf;
 mod status;
 mod web_certificate;
 
 pub use codes::SeedCode;
+pub use pdf::PdfSignatureReport;
 pub use status::ResultStatus;
 pub use web_certificate::{CertificateStatus, TrustLevel, ValidationMode, WebCertificate};
 
@@ -104,6 +106,9 @@ pub struct ValidationReport {
     /// Validated certificates (certificate-only requests).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub certificates: Option<Vec<WebCertificate>>,
+    /// Extension: one entry per signature of a PDF (PAdES requests).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pdf_signatures: Option<Vec<PdfSignatureReport>>,
 }
 
 impl ValidationReport {

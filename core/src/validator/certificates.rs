@@ -106,5 +106,6 @@ pub(super) fn validate(
         policy: Some(policy_part),
         signers: None,
         certificates: Some(web),
+        pdf_signatures: None,
     }
 }

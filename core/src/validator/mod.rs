@@ -4,6 +4,7 @@
 
 mod certificates;
 mod health;
+mod pades;
 mod results;
 mod signatures;
 mod stats;
@@ -130,8 +131,9 @@ impl Validator {
             | SignatureType::CadesImplicit
             | SignatureType::CadesExplicit => signatures::validate_cades(self, request, kind, at),
             SignatureType::Pkcs1 => signatures::validate_pkcs1(self, request, at),
-            // The seed marks XAdES "not yet implemented"; PAdES has a milestone of its own.
-            SignatureType::XadesEnveloped | SignatureType::XadesDetached | SignatureType::Pades => {
+            SignatureType::Pades => pades::validate_request(self, request, at),
+            // The seed marks XAdES "not yet implemented".
+            SignatureType::XadesEnveloped | SignatureType::XadesDetached => {
                 op_error(
                     SeedCode::NotImplemented,
                     format!("{} validation is not implemented yet", kind.name()),
@@ -173,5 +175,6 @@ fn op_error(code: SeedCode, detail: String) -> ValidationReport {
         policy: None,
         signers: None,
         certificates: None,
+        pdf_signatures: None,
     }
 }

@@ -17,7 +17,7 @@ use crate::request::{SignatureType, ValidationRequest, decode_base64};
 use crate::time::Timestamp;
 
 /// The verification context of a policy at `at`.
-fn context<'a>(validator: &'a Validator, at: Timestamp) -> VerifyContext<'a> {
+pub(super) fn context<'a>(validator: &'a Validator, at: Timestamp) -> VerifyContext<'a> {
     let policy = validator.policy();
     let options = validator.path_options(at);
     let mut ctx =
@@ -30,7 +30,7 @@ fn context<'a>(validator: &'a Validator, at: Timestamp) -> VerifyContext<'a> {
 }
 
 /// The error status of certificate problems at the policy's level.
-fn certificate_error(validator: &Validator) -> ResultStatus {
+pub(super) fn certificate_error(validator: &Validator) -> ResultStatus {
     if validator.policy().level >= ValidationLevel::Chain {
         ResultStatus::Error
     } else {
@@ -175,7 +175,7 @@ pub(super) fn validate_pkcs1(
     )
 }
 
-fn signer_certificate(signer: &SignerResult) -> Option<WebCertificate> {
+pub(super) fn signer_certificate(signer: &SignerResult) -> Option<WebCertificate> {
     let cert = signer.certificate.as_ref()?;
     Some(web_certificate(
         cert,
@@ -185,7 +185,7 @@ fn signer_certificate(signer: &SignerResult) -> Option<WebCertificate> {
 }
 
 /// The report entry of a certificate validated by `path` (its end entity).
-fn web_certificate(
+pub(super) fn web_certificate(
     cert: &Certificate,
     path: Option<&PathValidation>,
     at: Timestamp,
@@ -196,7 +196,7 @@ fn web_certificate(
     WebCertificate::new(cert, path.map(|p| (p, 0)), at, mode)
 }
 
-fn report(
+pub(super) fn report(
     validator: &Validator,
     kind: SignatureType,
     op_result: StatusBlock,
@@ -220,5 +220,6 @@ fn report(
         policy: Some(policy),
         signers: Some(signers),
         certificates: None,
+        pdf_signatures: None,
     }
 }

@@ -107,8 +107,15 @@ fn roles(doc: &Document<'_>, rev: usize) -> PdfResult<Roles> {
         budget: doc.limits.max_compared_objects,
     };
     let trailer = doc.trailer(rev).clone();
-    if let Some(info) = trailer.get(b"Info") {
-        subtree(doc, rev, info, &Role::Lta, &mut r, 0)?;
+    for (key, value) in trailer.entries() {
+        match key {
+            b"Info" => subtree(doc, rev, value, &Role::Lta, &mut r, 0)?,
+            // File structure (7.5.5 table 15, 7.5.8.2 table 17).
+            b"Root" | b"Size" | b"Prev" | b"ID" | b"Encrypt" | b"XRefStm" | b"Type" | b"W"
+            | b"Index" | b"Filter" | b"DecodeParms" | b"Length" => {}
+            // Anything else a trailer refers to is reachable content.
+            _ => subtree(doc, rev, value, &Role::Other, &mut r, 0)?,
+        }
     }
     let Some(Object::Ref(root)) = trailer.get(b"Root") else {
         return Ok(r);
@@ -424,6 +431,17 @@ fn diff(doc: &Document<'_>, k: usize) -> PdfResult<RevisionDiff> {
         lta_objects: HashSet::new(),
         out: RevisionDiff::default(),
     };
+    // The trailer: a new /Root, or a key that is not file structure,
+    // changes what the document is.
+    let structural: [&[u8]; 12] = [
+        b"Size", b"Prev", b"ID", b"XRefStm", b"Type", b"W", b"Index", b"Filter", b"DecodeParms",
+        b"Length", b"Info", b"Encrypt",
+    ];
+    for key in changed_keys(doc.trailer(old_rev), doc.trailer(k)) {
+        if !structural.contains(&key) {
+            ctx.raise(ModificationLevel::Other, format!("trailer key {} changed", super::object::name_text(key)));
+        }
+    }
     let mut pending: Vec<(ObjRef, Option<Object>, Option<Object>)> = Vec::new();
     for (num, entry) in changed {
         let generation = match entry {
@@ -460,7 +478,7 @@ fn diff(doc: &Document<'_>, k: usize) -> PdfResult<RevisionDiff> {
         }
     }
     if pending.is_empty() {
-        ctx.out.level = Some(ModificationLevel::None);
+        ctx.out.level = Some(ctx.out.level.unwrap_or(ModificationLevel::None));
         return Ok(ctx.out);
     }
     let old_roles = roles(doc, old_rev)?;

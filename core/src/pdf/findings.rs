@@ -84,8 +84,6 @@ pdf_codes! {
         "A visible signature field was added after a certification signature (ISO 32000-2 12.8.2.2.2: only invisible ones may be, besides filling existing fields).";
     DocTimestampInvalid = 30318, Error,
         "A document timestamp (ETSI.RFC3161) does not verify: token signature, TSA path or messageImprint over the ByteRange bytes (ETSI EN 319 142-1 5.4).";
-    PasswordRequired = 30319, Error,
-        "The file is encrypted and no password (or a wrong one) was given: its fields cannot be read (ISO 32000-1 7.6.3.4).";
     EncryptionUnsupported = 30320, Error,
         "The file uses a security handler, revision or cipher other than the standard handler R2-R6 with RC4, AES-128 or AES-256 (ISO 32000-1 7.6, ISO 32000-2 7.6.4).";
     DigestMismatch = 30321, Error,
@@ -96,8 +94,6 @@ pdf_codes! {
         "A signature field has no value: it is empty and signs nothing.";
     DssMalformed = 30324, Warning,
         "The /DSS dictionary or one of its certificates, CRLs or OCSP responses cannot be read (ETSI EN 319 142-1 5.4.2); the rest is used.";
-    TimestampNotCovering = 30325, Warning,
-        "The signature has no valid signature or document timestamp: its existence before the validation time is not proven (PAdES B-B only).";
     AnnotationsAfterSigning = 30327, Warning,
         "A later revision adds or changes annotations (modification level ANNOTATIONS): an annotation can cover signed content (shadow attack, hide variant).";
     FormFilledAfterSigning = 30328, Info,
@@ -140,7 +136,7 @@ impl PdfFinding {
 #[error("PDF: {detail}")]
 pub struct PdfError {
     /// [`PdfCode::Malformed`], [`PdfCode::LimitExceeded`],
-    /// [`PdfCode::PasswordRequired`] or [`PdfCode::EncryptionUnsupported`].
+    /// [`PdfCode::EncryptionUnsupported`].
     pub code: PdfCode,
     /// Where and why (byte offsets, object numbers, the rule).
     pub detail: String,

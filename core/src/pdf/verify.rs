@@ -429,6 +429,12 @@ fn check_signature(
     sig.coverage = cov;
     sig.revision = revision;
     let Some(rev) = revision else {
+        // pyHanko's UNCLEAR: the gap is not this signature's /Contents.
+        if let Some(Object::Str(c)) = dict.get(b"Contents")
+            && (!c.hex || c.span != (segments[0].1, segments[1].0))
+        {
+            sig.coverage = Coverage::Unclear;
+        }
         sig.findings.push(PdfFinding::new(
             PdfCode::CoverageIncomplete,
             format!(

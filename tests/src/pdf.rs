@@ -38,7 +38,8 @@ impl Pdf {
 
     pub fn object_bytes(&mut self, num: u32, body: &[u8]) -> usize {
         let at = self.bytes.len();
-        self.bytes.extend_from_slice(format!("{num} 0 obj\n").as_bytes());
+        self.bytes
+            .extend_from_slice(format!("{num} 0 obj\n").as_bytes());
         self.bytes.extend_from_slice(body);
         self.bytes.extend_from_slice(b"\nendobj\n");
         self.pending.push((num, at));
@@ -67,7 +68,10 @@ impl Pdf {
         for (num, off) in &pending {
             let _ = write!(x, "{num} 1\n{off:010} 00000 n \n");
         }
-        let prev = self.last_xref.map(|p| format!(" /Prev {p}")).unwrap_or_default();
+        let prev = self
+            .last_xref
+            .map(|p| format!(" /Prev {p}"))
+            .unwrap_or_default();
         let _ = write!(
             x,
             "trailer\n<< /Size {} /Root 1 0 R{prev} {trailer_extra} >>\nstartxref\n{at}\n%%EOF\n",
@@ -155,7 +159,10 @@ pub fn openssl_sign(dir: &Path, data: &[u8], extra: &[&str]) -> Vec<u8> {
 /// Writes `der` as hex into the gap `(b, c)` (zero padded).
 pub fn embed(bytes: &mut [u8], gap: (usize, usize), der: &[u8]) {
     let hex: String = der.iter().map(|x| format!("{x:02X}")).collect();
-    assert!(hex.len() <= gap.1 - gap.0 - 2, "signature larger than the reserved space");
+    assert!(
+        hex.len() <= gap.1 - gap.0 - 2,
+        "signature larger than the reserved space"
+    );
     bytes[gap.0 + 1..gap.0 + 1 + hex.len()].copy_from_slice(hex.as_bytes());
 }
 

@@ -9,7 +9,7 @@ use validate::path::{TrustStore, ValidationOptions};
 use validate::pdf::{
     Coverage, ModificationLevel, PdfCode, PdfOptions, PdfSeverity, PdfValidation, verify_pdf,
 };
-use validate_tests::pdf::{Pdf, fill_byte_range, openssl_sign, embed, sign, signed_document};
+use validate_tests::pdf::{Pdf, embed, fill_byte_range, openssl_sign, sign, signed_document};
 
 const CONTENT: &str = "BT /F1 24 Tf 20 150 Td (Pay 100 EUR) Tj ET";
 
@@ -20,8 +20,15 @@ fn anchors() -> TrustStore {
 
 fn check(bytes: &[u8]) -> Result<PdfValidation, validate::pdf::PdfError> {
     let anchors = anchors();
-    let ctx = VerifyContext::new(&anchors, ValidationOptions::at("2030-01-01T00:00:00Z".parse().unwrap()));
-    verify_pdf(&mut std::io::Cursor::new(bytes.to_vec()), &ctx, &PdfOptions::default())
+    let ctx = VerifyContext::new(
+        &anchors,
+        ValidationOptions::at("2030-01-01T00:00:00Z".parse().unwrap()),
+    );
+    verify_pdf(
+        &mut std::io::Cursor::new(bytes.to_vec()),
+        &ctx,
+        &PdfOptions::default(),
+    )
 }
 
 fn tmp() -> tempfile::TempDir {
@@ -44,7 +51,10 @@ fn assert_caught(name: &str, r: &Result<PdfValidation, validate::pdf::PdfError>)
     match r {
         Err(e) => eprintln!("{name}: refused: {:?} {}", e.code, e.detail),
         Ok(v) => {
-            let s = &v.signatures.first().unwrap_or_else(|| panic!("{name}: no signature"));
+            let s = &v
+                .signatures
+                .first()
+                .unwrap_or_else(|| panic!("{name}: no signature"));
             assert!(
                 !s.valid || !flagged(v).is_empty(),
                 "{name}: accepted without a finding: {:?}",
@@ -57,7 +67,10 @@ fn assert_caught(name: &str, r: &Result<PdfValidation, validate::pdf::PdfError>)
 
 fn replace_once(bytes: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
     assert_eq!(from.len(), to.len(), "same length keeps offsets");
-    let pos = bytes.windows(from.len()).position(|w| w == from).expect("pattern");
+    let pos = bytes
+        .windows(from.len())
+        .position(|w| w == from)
+        .expect("pattern");
     let mut out = bytes.to_vec();
     out[pos..pos + to.len()].copy_from_slice(to);
     out
@@ -70,7 +83,12 @@ fn baseline_signed_pdf_is_valid() {
     let v = check(&pdf.bytes).unwrap();
     assert_eq!(v.signatures.len(), 1);
     let s = &v.signatures[0];
-    assert!(s.valid, "{:?} {:?}", s.findings, s.cms.as_ref().map(|c| &c.signers[0].findings));
+    assert!(
+        s.valid,
+        "{:?} {:?}",
+        s.findings,
+        s.cms.as_ref().map(|c| &c.signers[0].findings)
+    );
     assert_eq!(s.coverage, Coverage::EntireFile);
     assert_eq!(s.modification_level, ModificationLevel::None);
     assert_eq!(s.revision, Some(0));
@@ -96,7 +114,10 @@ fn every_mutated_byte_fails() {
     let dir = tmp();
     let pdf = signed_document(dir.path(), CONTENT);
     let anchors = anchors();
-    let ctx = VerifyContext::new(&anchors, ValidationOptions::at("2030-01-01T00:00:00Z".parse().unwrap()));
+    let ctx = VerifyContext::new(
+        &anchors,
+        ValidationOptions::at("2030-01-01T00:00:00Z".parse().unwrap()),
+    );
     let original = check(&pdf.bytes).unwrap();
     let cms = original.signatures[0].cms.as_ref().unwrap();
     // Where the signed attributes and the signature value lie, as hex
@@ -129,11 +150,20 @@ fn every_mutated_byte_fails() {
         .iter()
         .copied()
         .filter(|&i| {
-            i <= g0 || i >= g1 - 1 || (sig_value..sig_end).contains(&i) || (digest_attr..digest_end).contains(&i)
+            i <= g0
+                || i >= g1 - 1
+                || (sig_value..sig_end).contains(&i)
+                || (digest_attr..digest_end).contains(&i)
         })
         .collect();
-    assert!(outside.is_empty(), "mutants accepted in signed bytes, the message digest or the signature value: {outside:?}");
-    eprintln!("{} mutants of unsigned CMS wrapper bytes accepted (CMS core leniency): {accepted:?}", accepted.len());
+    assert!(
+        outside.is_empty(),
+        "mutants accepted in signed bytes, the message digest or the signature value: {outside:?}"
+    );
+    eprintln!(
+        "{} mutants of unsigned CMS wrapper bytes accepted (CMS core leniency): {accepted:?}",
+        accepted.len()
+    );
 }
 
 #[test]
@@ -151,12 +181,34 @@ fn universal_signature_forgery() {
         t
     };
     let cases: Vec<(&str, Vec<u8>)> = vec![
-        ("no ByteRange", replace_once(b, &original, &same_len("/Foo 0"))),
-        ("empty ByteRange", replace_once(b, &original, &same_len("/ByteRange []"))),
-        ("null ByteRange", replace_once(b, &original, &same_len("/ByteRange null"))),
-        ("three numbers", replace_once(b, &original, &same_len("/ByteRange [0 10 20]"))),
-        ("zero ByteRange", replace_once(b, &original, &same_len("/ByteRange [0 0 0 0]"))),
-        ("ByteRange over the whole file", replace_once(b, &original, &same_len(&format!("/ByteRange [0 {} {} 0]", b.len(), b.len())))),
+        (
+            "no ByteRange",
+            replace_once(b, &original, &same_len("/Foo 0")),
+        ),
+        (
+            "empty ByteRange",
+            replace_once(b, &original, &same_len("/ByteRange []")),
+        ),
+        (
+            "null ByteRange",
+            replace_once(b, &original, &same_len("/ByteRange null")),
+        ),
+        (
+            "three numbers",
+            replace_once(b, &original, &same_len("/ByteRange [0 10 20]")),
+        ),
+        (
+            "zero ByteRange",
+            replace_once(b, &original, &same_len("/ByteRange [0 0 0 0]")),
+        ),
+        (
+            "ByteRange over the whole file",
+            replace_once(
+                b,
+                &original,
+                &same_len(&format!("/ByteRange [0 {} {} 0]", b.len(), b.len())),
+            ),
+        ),
     ];
     for (name, bytes) in &cases {
         let r = check(bytes);
@@ -173,7 +225,12 @@ fn universal_signature_forgery() {
     }
     let r = check(&zeroed);
     assert_caught("zeroed /Contents", &r);
-    assert!(r.unwrap().signatures[0].findings.iter().any(|f| f.code == PdfCode::ContentsMalformed));
+    assert!(
+        r.unwrap().signatures[0]
+            .findings
+            .iter()
+            .any(|f| f.code == PdfCode::ContentsMalformed)
+    );
     let other = signed_document(dir.path(), "BT /F1 24 Tf 20 150 Td (Pay 999 EUR) Tj ET");
     let mut swapped = b.clone();
     swapped[g0..g1].copy_from_slice(&other.bytes[g0..g1]);
@@ -184,7 +241,12 @@ fn universal_signature_forgery() {
     let mut trailing = b.clone();
     trailing[g1 - 3] = b'7';
     let r = check(&trailing);
-    assert!(r.unwrap().signatures[0].findings.iter().any(|f| f.code == PdfCode::ContentsMalformed));
+    assert!(
+        r.unwrap().signatures[0]
+            .findings
+            .iter()
+            .any(|f| f.code == PdfCode::ContentsMalformed)
+    );
 }
 
 /// Appends an update that redefines `objects` and ends a revision.
@@ -206,14 +268,21 @@ fn incremental_saving_attack_changes_content() {
     let s = &v.signatures[0];
     assert_eq!(s.coverage, Coverage::EntireRevision);
     assert_eq!(s.modification_level, ModificationLevel::Other);
-    assert!(flagged(&v).contains(&PdfCode::ModifiedAfterSigning), "{:?}", s.findings);
+    assert!(
+        flagged(&v).contains(&PdfCode::ModifiedAfterSigning),
+        "{:?}",
+        s.findings
+    );
     assert!(pdf.bytes.len() > before);
     // A new page tree (the whole document replaced).
     let mut pdf = signed_document(dir.path(), CONTENT);
     update(
         &mut pdf,
         &[
-            (1, "<< /Type /Catalog /Pages 8 0 R /AcroForm << /Fields [4 0 R] /SigFlags 3 >> >>"),
+            (
+                1,
+                "<< /Type /Catalog /Pages 8 0 R /AcroForm << /Fields [4 0 R] /SigFlags 3 >> >>",
+            ),
             (8, "<< /Type /Pages /Kids [9 0 R] /Count 1 >>"),
             (9, "<< /Type /Page /Parent 8 0 R /MediaBox [0 0 300 300] >>"),
         ],
@@ -223,7 +292,10 @@ fn incremental_saving_attack_changes_content() {
     assert_caught("new page tree", &Ok(v));
     // An update that only rewrites objects identically changes nothing.
     let mut pdf = signed_document(dir.path(), CONTENT);
-    update(&mut pdf, &[(7, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")]);
+    update(
+        &mut pdf,
+        &[(7, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")],
+    );
     let v = check(&pdf.bytes).unwrap();
     assert_eq!(v.signatures[0].modification_level, ModificationLevel::None);
     assert!(v.signatures[0].valid);
@@ -260,7 +332,11 @@ fn docmdp_and_fieldmdp() {
     let s = &v.signatures[0];
     assert_eq!(s.modification_level, ModificationLevel::FormFilling);
     assert!(s.valid, "{:?}", s.findings);
-    assert!(s.findings.iter().any(|f| f.code == PdfCode::FormFilledAfterSigning));
+    assert!(
+        s.findings
+            .iter()
+            .any(|f| f.code == PdfCode::FormFilledAfterSigning)
+    );
     assert_eq!(s.doc_mdp.as_ref().unwrap().permission, 2);
     // P1 forbids it.
     let mut pdf = certified_form(dir.path(), 1, "");
@@ -273,30 +349,60 @@ fn docmdp_and_fieldmdp() {
     update(
         &mut pdf,
         &[
-            (3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 300] /Contents 6 0 R /Annots [4 0 R 10 0 R 11 0 R] >>"),
-            (11, "<< /Type /Annot /Subtype /Square /Rect [0 0 300 300] /IC [1 1 1] >>"),
+            (
+                3,
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 300] /Contents 6 0 R /Annots [4 0 R 10 0 R 11 0 R] >>",
+            ),
+            (
+                11,
+                "<< /Type /Annot /Subtype /Square /Rect [0 0 300 300] /IC [1 1 1] >>",
+            ),
         ],
     );
     let v = check(&pdf.bytes).unwrap();
-    assert_eq!(v.signatures[0].modification_level, ModificationLevel::Annotations);
+    assert_eq!(
+        v.signatures[0].modification_level,
+        ModificationLevel::Annotations
+    );
     assert!(flagged(&v).contains(&PdfCode::DocMdpViolation));
     // A visible signature field added after certification.
     let mut pdf = certified_form(dir.path(), 3, "");
     update(
         &mut pdf,
         &[
-            (1, "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R 10 0 R 12 0 R] /SigFlags 3 >> /Perms << /DocMDP 5 0 R >> >>"),
-            (3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 300] /Contents 6 0 R /Annots [4 0 R 10 0 R 12 0 R] >>"),
-            (12, "<< /FT /Sig /T (Sig2) /Type /Annot /Subtype /Widget /Rect [0 0 300 300] /P 3 0 R >>"),
+            (
+                1,
+                "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R 10 0 R 12 0 R] /SigFlags 3 >> /Perms << /DocMDP 5 0 R >> >>",
+            ),
+            (
+                3,
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 300] /Contents 6 0 R /Annots [4 0 R 10 0 R 12 0 R] >>",
+            ),
+            (
+                12,
+                "<< /FT /Sig /T (Sig2) /Type /Annot /Subtype /Widget /Rect [0 0 300 300] /P 3 0 R >>",
+            ),
         ],
     );
     let v = check(&pdf.bytes).unwrap();
-    assert!(flagged(&v).contains(&PdfCode::SignatureFieldAddedAfterCertification), "{:?}", v.signatures[0].findings);
+    assert!(
+        flagged(&v).contains(&PdfCode::SignatureFieldAddedAfterCertification),
+        "{:?}",
+        v.signatures[0].findings
+    );
     // FieldMDP: a lock on Name makes filling it invalid even at P2.
-    let mut pdf = certified_form(dir.path(), 2, "/Lock << /Type /SigFieldLock /Action /Include /Fields [(Name)] >> ");
+    let mut pdf = certified_form(
+        dir.path(),
+        2,
+        "/Lock << /Type /SigFieldLock /Action /Include /Fields [(Name)] >> ",
+    );
     update(&mut pdf, &[(10, fill)]);
     let v = check(&pdf.bytes).unwrap();
-    assert!(flagged(&v).contains(&PdfCode::FieldMdpViolation), "{:?}", v.signatures[0].findings);
+    assert!(
+        flagged(&v).contains(&PdfCode::FieldMdpViolation),
+        "{:?}",
+        v.signatures[0].findings
+    );
     assert!(!v.signatures[0].valid);
 }
 
@@ -308,16 +414,28 @@ fn shadow_attacks_are_flagged_after_approval_signatures() {
     update(
         &mut pdf,
         &[
-            (3, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 300] /Contents 6 0 R /Resources << /Font << /F1 7 0 R >> >> /Annots [4 0 R 11 0 R] >>"),
-            (11, "<< /Type /Annot /Subtype /FreeText /Rect [0 0 300 300] /Contents (Pay 999 EUR) /DA (/F1 24 Tf) >>"),
+            (
+                3,
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 300] /Contents 6 0 R /Resources << /Font << /F1 7 0 R >> >> /Annots [4 0 R 11 0 R] >>",
+            ),
+            (
+                11,
+                "<< /Type /Annot /Subtype /FreeText /Rect [0 0 300 300] /Contents (Pay 999 EUR) /DA (/F1 24 Tf) >>",
+            ),
         ],
     );
     let v = check(&pdf.bytes).unwrap();
-    assert_eq!(v.signatures[0].modification_level, ModificationLevel::Annotations);
+    assert_eq!(
+        v.signatures[0].modification_level,
+        ModificationLevel::Annotations
+    );
     assert!(flagged(&v).contains(&PdfCode::AnnotationsAfterSigning));
     // Replace: the font (a resource of signed content) redefined.
     let mut pdf = signed_document(dir.path(), CONTENT);
-    update(&mut pdf, &[(7, "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>")]);
+    update(
+        &mut pdf,
+        &[(7, "<< /Type /Font /Subtype /Type1 /BaseFont /Courier >>")],
+    );
     let v = check(&pdf.bytes).unwrap();
     assert_eq!(v.signatures[0].modification_level, ModificationLevel::Other);
     assert!(flagged(&v).contains(&PdfCode::ModifiedAfterSigning));
@@ -326,19 +444,37 @@ fn shadow_attacks_are_flagged_after_approval_signatures() {
     let mut pdf = signed_document(dir.path(), CONTENT);
     update(
         &mut pdf,
-        &[(4, "<< /FT /Sig /T (Sig1) /V 5 0 R /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /F 132 /P 3 0 R /AP << /N 6 0 R >> >>")],
+        &[(
+            4,
+            "<< /FT /Sig /T (Sig1) /V 5 0 R /Type /Annot /Subtype /Widget /Rect [0 0 0 0] /F 132 /P 3 0 R /AP << /N 6 0 R >> >>",
+        )],
     );
-    pdf.stream(6, "/Type /XObject /Subtype /Form /BBox [0 0 1 1]", b"BT /F1 24 Tf 20 150 Td (Pay 999 EUR) Tj ET");
+    pdf.stream(
+        6,
+        "/Type /XObject /Subtype /Form /BBox [0 0 1 1]",
+        b"BT /F1 24 Tf 20 150 Td (Pay 999 EUR) Tj ET",
+    );
     pdf.end_revision("");
     let v = check(&pdf.bytes).unwrap();
-    assert_eq!(v.signatures[0].modification_level, ModificationLevel::Other, "{:?}", v.signatures[0].findings);
+    assert_eq!(
+        v.signatures[0].modification_level,
+        ModificationLevel::Other,
+        "{:?}",
+        v.signatures[0].findings
+    );
     // Hide-and-replace through a form field: a new text field.
     let mut pdf = signed_document(dir.path(), CONTENT);
     update(
         &mut pdf,
         &[
-            (1, "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R 12 0 R] /SigFlags 3 >> >>"),
-            (12, "<< /FT /Tx /T (Overlay) /V (Pay 999 EUR) /Type /Annot /Subtype /Widget /Rect [0 0 300 300] /P 3 0 R >>"),
+            (
+                1,
+                "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [4 0 R 12 0 R] /SigFlags 3 >> >>",
+            ),
+            (
+                12,
+                "<< /FT /Tx /T (Overlay) /V (Pay 999 EUR) /Type /Annot /Subtype /Widget /Rect [0 0 300 300] /P 3 0 R >>",
+            ),
         ],
     );
     let v = check(&pdf.bytes).unwrap();
@@ -353,9 +489,19 @@ fn signature_wrapping() {
     // ByteRange now pointing elsewhere).
     let mut pdf = signed_document(dir.path(), CONTENT);
     let start = pdf.bytes.windows(7).position(|w| w == b"5 0 obj").unwrap();
-    let end = pdf.bytes[start..].windows(6).position(|w| w == b"endobj").unwrap() + start;
+    let end = pdf.bytes[start..]
+        .windows(6)
+        .position(|w| w == b"endobj")
+        .unwrap()
+        + start;
     let body = String::from_utf8(pdf.bytes[start + 8..end - 1].to_vec()).unwrap();
-    update(&mut pdf, &[(5, &body.replacen("/M (D:20260101000000Z)", "/M (D:20270101000000Z)", 1))]);
+    update(
+        &mut pdf,
+        &[(
+            5,
+            &body.replacen("/M (D:20260101000000Z)", "/M (D:20270101000000Z)", 1),
+        )],
+    );
     let r = check(&pdf.bytes);
     assert_caught("signature dictionary rewritten", &r);
     assert!(flagged(&r.unwrap()).contains(&PdfCode::SignatureDictionaryChanged));
@@ -373,13 +519,36 @@ fn signature_wrapping() {
     let _ = g0;
     // A revision whose xref points one byte off.
     let mut pdf = signed_document(dir.path(), CONTENT);
-    update(&mut pdf, &[(7, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")]);
-    let xref_at = pdf.bytes.windows(6).rposition(|w| w == b"\nxref\n").unwrap();
-    let entry_at = xref_at + pdf.bytes[xref_at..].windows(3).position(|w| w == b"7 1").unwrap() + 4;
-    let off: usize = std::str::from_utf8(&pdf.bytes[entry_at..entry_at + 10]).unwrap().parse().unwrap();
-    let shifted = replace_once(&pdf.bytes[..], &pdf.bytes[entry_at..entry_at + 10].to_vec(), format!("{:010}", off + 1).as_bytes());
+    update(
+        &mut pdf,
+        &[(7, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")],
+    );
+    let xref_at = pdf
+        .bytes
+        .windows(6)
+        .rposition(|w| w == b"\nxref\n")
+        .unwrap();
+    let entry_at = xref_at
+        + pdf.bytes[xref_at..]
+            .windows(3)
+            .position(|w| w == b"7 1")
+            .unwrap()
+        + 4;
+    let off: usize = std::str::from_utf8(&pdf.bytes[entry_at..entry_at + 10])
+        .unwrap()
+        .parse()
+        .unwrap();
+    let shifted = replace_once(
+        &pdf.bytes[..],
+        &pdf.bytes[entry_at..entry_at + 10],
+        format!("{:010}", off + 1).as_bytes(),
+    );
     let r = check(&shifted);
-    assert!(matches!(&r, Err(e) if e.code == PdfCode::Malformed), "{:?}", r.as_ref().err());
+    assert!(
+        matches!(&r, Err(e) if e.code == PdfCode::Malformed),
+        "{:?}",
+        r.as_ref().err()
+    );
     // Signed bytes that end inside a revision (a tail appended without
     // its own %%EOF).
     let mut pdf = signed_document(dir.path(), CONTENT);
@@ -396,4 +565,3 @@ fn signature_wrapping() {
     let r = check(&pdf.bytes).unwrap();
     assert!(flagged(&r).contains(&PdfCode::SignatureInvalid));
 }
-

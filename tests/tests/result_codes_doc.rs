@@ -57,6 +57,9 @@ fn every_pdf_code_is_documented() {
             code.default_severity(),
             code.description()
         );
-        assert!(doc.contains(&row), "docs/result-codes.md lacks the row {row}");
+        assert!(
+            doc.contains(&row),
+            "docs/result-codes.md lacks the row {row}"
+        );
     }
 }

@@ -58,7 +58,13 @@ pub fn verify_timestamp_token(
         detail,
     })?;
     let budget = std::cell::Cell::new(ctx.limits.max_signer_verifications);
-    Ok(verify_timestamp(&der, &|alg| alg.digest(stamped), ctx, 0, &budget))
+    Ok(verify_timestamp(
+        &der,
+        &|alg| alg.digest(stamped),
+        ctx,
+        0,
+        &budget,
+    ))
 }
 
 /// [`verify_timestamp_token`] for data too large to hold: `imprint` gives

@@ -38,9 +38,14 @@ pub(crate) fn byte_range(
     let checks = [
         (a == 0, "the first segment does not start at byte 0"),
         (b >= 0 && c >= 0 && d >= 0, "a negative offset or length"),
-        (c >= b.saturating_add(2), "the gap is smaller than '<>' or the segments overlap"),
         (
-            c.checked_add(d).and_then(|e| u64::try_from(e).ok()).is_some_and(|e| e <= file_len),
+            c >= b.saturating_add(2),
+            "the gap is smaller than '<>' or the segments overlap",
+        ),
+        (
+            c.checked_add(d)
+                .and_then(|e| u64::try_from(e).ok())
+                .is_some_and(|e| e <= file_len),
             "the second segment runs past the end of the file",
         ),
     ];
@@ -55,7 +60,11 @@ pub(crate) fn byte_range(
 }
 
 /// The gap must be exactly the `<hex>` token of this dictionary's /Contents.
-pub(crate) fn check_gap(contents: &PdfString, segments: &Segments, findings: &mut Vec<PdfFinding>) -> bool {
+pub(crate) fn check_gap(
+    contents: &PdfString,
+    segments: &Segments,
+    findings: &mut Vec<PdfFinding>,
+) -> bool {
     let gap = (segments[0].1, segments[1].0);
     if !contents.hex || contents.span != gap {
         findings.push(PdfFinding::new(
@@ -97,7 +106,10 @@ pub(crate) fn coverage(doc: &Document<'_>, segments: &Segments) -> (Coverage, Op
 
 /// The BER/DER value at the start of /Contents and the zero padding after
 /// it; anything else after it is refused.
-pub(crate) fn contents_value<'a>(bytes: &'a [u8], findings: &mut Vec<PdfFinding>) -> Option<&'a [u8]> {
+pub(crate) fn contents_value<'a>(
+    bytes: &'a [u8],
+    findings: &mut Vec<PdfFinding>,
+) -> Option<&'a [u8]> {
     let Some(len) = ber_length(bytes, 0) else {
         findings.push(PdfFinding::new(
             PdfCode::ContentsMalformed,
@@ -191,7 +203,10 @@ mod tests {
         assert_eq!(ber_length(&[0x30, 0x80, 2, 1, 5, 0, 0, 0, 0], 0), Some(7));
         assert_eq!(ber_length(&[0x30, 0x05, 2, 1], 0), None);
         let mut f = Vec::new();
-        assert_eq!(contents_value(&[0x05, 0x00, 0, 0, 0], &mut f), Some(&[5u8, 0][..]));
+        assert_eq!(
+            contents_value(&[0x05, 0x00, 0, 0, 0], &mut f),
+            Some(&[5u8, 0][..])
+        );
         assert_eq!(f[0].code, PdfCode::ContentsPadded);
         let mut f = Vec::new();
         assert_eq!(contents_value(&[0x05, 0x00, 0, 1], &mut f), None);
@@ -207,10 +222,24 @@ mod tests {
             )])
         };
         let mut f = Vec::new();
-        assert!(byte_range(&dict(vec![0, 10, 20, 5]), 25, &mut f).1.is_some());
-        for bad in [vec![0, 10, 20], vec![1, 10, 20, 5], vec![0, 10, 11, 5], vec![0, 10, 20, 6], vec![0, -1, 20, 5], vec![0, 10, 20, 5, 0]] {
+        assert!(
+            byte_range(&dict(vec![0, 10, 20, 5]), 25, &mut f)
+                .1
+                .is_some()
+        );
+        for bad in [
+            vec![0, 10, 20],
+            vec![1, 10, 20, 5],
+            vec![0, 10, 11, 5],
+            vec![0, 10, 20, 6],
+            vec![0, -1, 20, 5],
+            vec![0, 10, 20, 5, 0],
+        ] {
             let mut f = Vec::new();
-            assert!(byte_range(&dict(bad.clone()), 25, &mut f).1.is_none(), "{bad:?}");
+            assert!(
+                byte_range(&dict(bad.clone()), 25, &mut f).1.is_none(),
+                "{bad:?}"
+            );
             assert_eq!(f[0].code, PdfCode::ByteRangeInvalid);
         }
     }

@@ -88,14 +88,19 @@ struct Roles {
 impl Roles {
     fn add(&mut self, num: u32, role: Role) -> PdfResult<bool> {
         if self.budget == 0 {
-            return Err(PdfError::limit("the modification analysis visited more objects than its budget"));
+            return Err(PdfError::limit(
+                "the modification analysis visited more objects than its budget",
+            ));
         }
         self.budget -= 1;
         Ok(self.map.entry(num).or_default().insert(role))
     }
 
     fn of(&self, num: u32) -> Vec<Role> {
-        self.map.get(&num).map(|s| s.iter().cloned().collect()).unwrap_or_default()
+        self.map
+            .get(&num)
+            .map(|s| s.iter().cloned().collect())
+            .unwrap_or_default()
     }
 }
 
@@ -136,7 +141,14 @@ fn roles(doc: &Document<'_>, rev: usize) -> PdfResult<Roles> {
 }
 
 /// Marks everything reachable from `o` with `role`.
-fn subtree(doc: &Document<'_>, rev: usize, o: &Object, role: &Role, r: &mut Roles, depth: usize) -> PdfResult<()> {
+fn subtree(
+    doc: &Document<'_>,
+    rev: usize,
+    o: &Object,
+    role: &Role,
+    r: &mut Roles,
+    depth: usize,
+) -> PdfResult<()> {
     if depth > doc.limits.max_depth * 4 {
         return Err(PdfError::limit("the object graph is nested too deep"));
     }
@@ -182,11 +194,19 @@ fn mark(o: &Object, role: Role, r: &mut Roles) -> PdfResult<bool> {
     }
 }
 
-fn page_tree(doc: &Document<'_>, rev: usize, node: &Object, r: &mut Roles, depth: usize) -> PdfResult<()> {
+fn page_tree(
+    doc: &Document<'_>,
+    rev: usize,
+    node: &Object,
+    r: &mut Roles,
+    depth: usize,
+) -> PdfResult<()> {
     if depth > doc.limits.max_depth {
         return Err(PdfError::limit("the page tree is nested too deep"));
     }
-    let Some(d) = doc.dict(node, rev)? else { return Ok(()) };
+    let Some(d) = doc.dict(node, rev)? else {
+        return Ok(());
+    };
     let is_page = d.name(b"Type") == Some(b"Page") || d.get(b"Kids").is_none();
     if !mark(node, if is_page { Role::Page } else { Role::PageTree }, r)? {
         return Ok(());
@@ -217,10 +237,14 @@ fn page_tree(doc: &Document<'_>, rev: usize, node: &Object, r: &mut Roles, depth
 }
 
 /// Keys of a merged field/widget dictionary that the field walk owns.
-const FIELD_KEYS: [&[u8]; 9] = [b"V", b"DV", b"T", b"TU", b"TM", b"FT", b"Ff", b"Kids", b"Opt"];
+const FIELD_KEYS: [&[u8]; 9] = [
+    b"V", b"DV", b"T", b"TU", b"TM", b"FT", b"Ff", b"Kids", b"Opt",
+];
 
 fn annotation(doc: &Document<'_>, rev: usize, a: &Object, r: &mut Roles) -> PdfResult<()> {
-    let Some(d) = doc.dict(a, rev)? else { return Ok(()) };
+    let Some(d) = doc.dict(a, rev)? else {
+        return Ok(());
+    };
     let widget = d.name(b"Subtype") == Some(b"Widget");
     if !mark(a, Role::Annotation { widget }, r)? {
         return Ok(());
@@ -239,7 +263,9 @@ fn annotation(doc: &Document<'_>, rev: usize, a: &Object, r: &mut Roles) -> PdfR
 
 fn acroform(doc: &Document<'_>, rev: usize, form: &Object, r: &mut Roles) -> PdfResult<()> {
     mark(form, Role::AcroForm, r)?;
-    let Some(d) = doc.dict(form, rev)? else { return Ok(()) };
+    let Some(d) = doc.dict(form, rev)? else {
+        return Ok(());
+    };
     for (k, v) in d.entries() {
         match k {
             b"Fields" => {
@@ -269,7 +295,9 @@ fn field(
     if depth > doc.limits.max_depth {
         return Err(PdfError::limit("the field tree is nested too deep"));
     }
-    let Some(d) = doc.dict(f, rev)? else { return Ok(()) };
+    let Some(d) = doc.dict(f, rev)? else {
+        return Ok(());
+    };
     let partial = match d.get(b"T") {
         Some(Object::Str(s)) => Some(text_string(&s.bytes)),
         _ => None,
@@ -281,7 +309,14 @@ fn field(
     };
     let ft = d.name(b"FT").or(parent_type).map(<[u8]>::to_vec);
     let signature = ft.as_deref() == Some(b"Sig");
-    if !mark(f, Role::Field { name: name.clone(), signature }, r)? {
+    if !mark(
+        f,
+        Role::Field {
+            name: name.clone(),
+            signature,
+        },
+        r,
+    )? {
         return Ok(());
     }
     let widget = d.name(b"Subtype") == Some(b"Widget");
@@ -296,7 +331,14 @@ fn field(
                         if kd.get(b"T").is_some() {
                             field(doc, rev, kid, &name, ft.as_deref(), r, depth + 1)?;
                         } else {
-                            mark(kid, Role::Field { name: name.clone(), signature }, r)?;
+                            mark(
+                                kid,
+                                Role::Field {
+                                    name: name.clone(),
+                                    signature,
+                                },
+                                r,
+                            )?;
                             annotation(doc, rev, kid, r)?;
                         }
                     }
@@ -332,7 +374,10 @@ fn changed_keys<'a>(old: &'a Dict, new: &'a Dict) -> Vec<&'a [u8]> {
 }
 
 fn names(keys: &[&[u8]]) -> String {
-    keys.iter().map(|k| super::object::name_text(k)).collect::<Vec<_>>().join(" ")
+    keys.iter()
+        .map(|k| super::object::name_text(k))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Zero-area /Rect: an invisible widget (ISO 32000-1 12.7.4.5 note).
@@ -370,7 +415,11 @@ impl Ctx<'_, '_> {
             self.out.level = Some(level);
         }
         if level >= ModificationLevel::Annotations && self.out.reasons.len() < 20 {
-            self.out.reasons.push(format!("revision {}: {why} ({})", self.new_rev, level_name(level)));
+            self.out.reasons.push(format!(
+                "revision {}: {why} ({})",
+                self.new_rev,
+                level_name(level)
+            ));
         }
     }
 }
@@ -378,15 +427,19 @@ impl Ctx<'_, '_> {
 /// Objects equal, streams by their data too.
 fn same(doc: &Document<'_>, a: &Object, b: &Object) -> PdfResult<bool> {
     match (a, b) {
-        (Object::Stream(x), Object::Stream(y)) => {
-            Ok(x.dict == y.dict && x.data_len == y.data_len && doc.raw_data(x)? == doc.raw_data(y)?)
-        }
+        (Object::Stream(x), Object::Stream(y)) => Ok(x.dict == y.dict
+            && x.data_len == y.data_len
+            && doc.raw_data(x)? == doc.raw_data(y)?),
         _ => Ok(a == b),
     }
 }
 
 /// The array `value` is or refers to, at revision `rev`.
-fn resolved_array(doc: &Document<'_>, value: Option<&Object>, rev: usize) -> PdfResult<Option<Vec<Object>>> {
+fn resolved_array(
+    doc: &Document<'_>,
+    value: Option<&Object>,
+    rev: usize,
+) -> PdfResult<Option<Vec<Object>>> {
     let Some(v) = value else { return Ok(None) };
     Ok(match doc.resolve(v, rev)? {
         Some(Object::Array(a)) => Some(a),
@@ -401,7 +454,11 @@ fn appended<'a>(old: &[Object], new: &'a [Object]) -> Option<&'a [Object]> {
 
 fn diff(doc: &Document<'_>, k: usize) -> PdfResult<RevisionDiff> {
     let old_rev = k - 1;
-    let mut changed: Vec<(u32, XrefEntry)> = doc.revisions[k].entries.iter().map(|(n, e)| (*n, *e)).collect();
+    let mut changed: Vec<(u32, XrefEntry)> = doc.revisions[k]
+        .entries
+        .iter()
+        .map(|(n, e)| (*n, *e))
+        .collect();
     // Objects of object streams this revision rewrites change with them.
     let rewritten: HashSet<u32> = changed
         .iter()
@@ -434,12 +491,25 @@ fn diff(doc: &Document<'_>, k: usize) -> PdfResult<RevisionDiff> {
     // The trailer: a new /Root, or a key that is not file structure,
     // changes what the document is.
     let structural: [&[u8]; 12] = [
-        b"Size", b"Prev", b"ID", b"XRefStm", b"Type", b"W", b"Index", b"Filter", b"DecodeParms",
-        b"Length", b"Info", b"Encrypt",
+        b"Size",
+        b"Prev",
+        b"ID",
+        b"XRefStm",
+        b"Type",
+        b"W",
+        b"Index",
+        b"Filter",
+        b"DecodeParms",
+        b"Length",
+        b"Info",
+        b"Encrypt",
     ];
     for key in changed_keys(doc.trailer(old_rev), doc.trailer(k)) {
         if !structural.contains(&key) {
-            ctx.raise(ModificationLevel::Other, format!("trailer key {} changed", super::object::name_text(key)));
+            ctx.raise(
+                ModificationLevel::Other,
+                format!("trailer key {} changed", super::object::name_text(key)),
+            );
         }
     }
     let mut pending: Vec<(ObjRef, Option<Object>, Option<Object>)> = Vec::new();
@@ -455,7 +525,15 @@ fn diff(doc: &Document<'_>, k: usize) -> PdfResult<RevisionDiff> {
         };
         let old = match old_entry {
             Some((_, XrefEntry::Free)) | None => None,
-            _ => doc.get(ObjRef { num, generation: old_generation }, old_rev)?.map(|p| p.object.clone()),
+            _ => doc
+                .get(
+                    ObjRef {
+                        num,
+                        generation: old_generation,
+                    },
+                    old_rev,
+                )?
+                .map(|p| p.object.clone()),
         };
         if entry == XrefEntry::Free {
             if old.is_some() {
@@ -487,10 +565,20 @@ fn diff(doc: &Document<'_>, k: usize) -> PdfResult<RevisionDiff> {
     for (r, old, new) in &pending {
         if old.is_none()
             && let Some(d) = new.as_ref().and_then(Object::as_dict)
-            && new_roles.of(r.num).iter().any(|x| matches!(x, Role::Field { signature: true, .. }))
+            && new_roles.of(r.num).iter().any(|x| {
+                matches!(
+                    x,
+                    Role::Field {
+                        signature: true,
+                        ..
+                    }
+                )
+            })
             && invisible(d)
             && let Some(v) = d.get(b"V")
-            && doc.dict(v, k)?.is_some_and(|s| s.name(b"Type") == Some(b"DocTimeStamp"))
+            && doc
+                .dict(v, k)?
+                .is_some_and(|s| s.name(b"Type") == Some(b"DocTimeStamp"))
         {
             ctx.lta_objects.insert(r.num);
             if let Some(v) = v.as_ref() {
@@ -508,7 +596,10 @@ fn diff(doc: &Document<'_>, k: usize) -> PdfResult<RevisionDiff> {
         match (old, new) {
             (Some(o), Some(n)) => {
                 if roles_of.is_empty() {
-                    ctx.raise(ModificationLevel::LtaUpdates, format!("unreferenced object {r} rewritten"));
+                    ctx.raise(
+                        ModificationLevel::LtaUpdates,
+                        format!("unreferenced object {r} rewritten"),
+                    );
                 }
                 for role in &roles_of {
                     changed_object(&mut ctx, *r, role, o, n)?;
@@ -516,7 +607,10 @@ fn diff(doc: &Document<'_>, k: usize) -> PdfResult<RevisionDiff> {
             }
             (None, Some(n)) => {
                 if roles_of.is_empty() {
-                    ctx.raise(ModificationLevel::LtaUpdates, format!("unreferenced object {r} added"));
+                    ctx.raise(
+                        ModificationLevel::LtaUpdates,
+                        format!("unreferenced object {r} added"),
+                    );
                 }
                 for role in &roles_of {
                     added_object(&mut ctx, *r, role, n);
@@ -532,14 +626,28 @@ fn added_object(ctx: &mut Ctx<'_, '_>, r: ObjRef, role: &Role, new: &Object) {
     use ModificationLevel::*;
     let lta = ctx.lta_objects.contains(&r.num);
     match role {
-        Role::Field { name, signature: true } => {
+        Role::Field {
+            name,
+            signature: true,
+        } => {
             let visible = new.as_dict().is_some_and(|d| !invisible(d));
             ctx.out.added_signature_fields.push((name.clone(), visible));
-            ctx.raise(if lta { LtaUpdates } else { FormFilling }, format!("signature field '{name}' added"));
+            ctx.raise(
+                if lta { LtaUpdates } else { FormFilling },
+                format!("signature field '{name}' added"),
+            );
         }
-        Role::SignatureValue => ctx.raise(if lta { LtaUpdates } else { FormFilling }, format!("signature {r} added")),
-        Role::Annotation { widget: true } => ctx.raise(if lta { LtaUpdates } else { FormFilling }, format!("widget {r} added")),
-        Role::Appearance { widget: true } | Role::FormResources => ctx.raise(FormFilling, format!("appearance {r} added")),
+        Role::SignatureValue => ctx.raise(
+            if lta { LtaUpdates } else { FormFilling },
+            format!("signature {r} added"),
+        ),
+        Role::Annotation { widget: true } => ctx.raise(
+            if lta { LtaUpdates } else { FormFilling },
+            format!("widget {r} added"),
+        ),
+        Role::Appearance { widget: true } | Role::FormResources => {
+            ctx.raise(FormFilling, format!("appearance {r} added"))
+        }
         Role::FieldValue { name } => {
             ctx.out.changed_fields.push(name.clone());
             ctx.raise(FormFilling, format!("value of field '{name}' added"));
@@ -551,12 +659,21 @@ fn added_object(ctx: &mut Ctx<'_, '_>, r: ObjRef, role: &Role, new: &Object) {
         // A new array of fields, annotations or kids is judged item by item
         // where the page, form or field that refers to it changed.
         Role::AnnotsArray | Role::FieldsArray | Role::FieldKids { .. } => {}
-        Role::Field { name, signature: false } => ctx.raise(Other, format!("form field '{name}' ({r}) added")),
+        Role::Field {
+            name,
+            signature: false,
+        } => ctx.raise(Other, format!("form field '{name}' ({r}) added")),
         other => ctx.raise(Other, format!("object {r} added as {other:?}")),
     }
 }
 
-fn changed_object(ctx: &mut Ctx<'_, '_>, r: ObjRef, role: &Role, old: &Object, new: &Object) -> PdfResult<()> {
+fn changed_object(
+    ctx: &mut Ctx<'_, '_>,
+    r: ObjRef,
+    role: &Role,
+    old: &Object,
+    new: &Object,
+) -> PdfResult<()> {
     use ModificationLevel::*;
     let (Some(od), Some(nd)) = (old.as_dict(), new.as_dict()) else {
         match role {
@@ -566,7 +683,10 @@ fn changed_object(ctx: &mut Ctx<'_, '_>, r: ObjRef, role: &Role, old: &Object, n
                     return Ok(());
                 };
                 if *signature && appended(oa, na).is_some() {
-                    ctx.raise(FormFilling, format!("widgets appended to signature field kids {r}"));
+                    ctx.raise(
+                        FormFilling,
+                        format!("widgets appended to signature field kids {r}"),
+                    );
                 } else {
                     ctx.raise(Other, format!("field kids {r} changed"));
                 }
@@ -584,8 +704,12 @@ fn changed_object(ctx: &mut Ctx<'_, '_>, r: ObjRef, role: &Role, old: &Object, n
                 ctx.raise(FormFilling, format!("value of field '{name}' changed"));
             }
             Role::Lta => ctx.raise(LtaUpdates, format!("validation data {r} changed")),
-            Role::Appearance { widget: true } | Role::FormResources => ctx.raise(FormFilling, format!("appearance {r} changed")),
-            Role::Appearance { widget: false } => ctx.raise(Annotations, format!("annotation appearance {r} changed")),
+            Role::Appearance { widget: true } | Role::FormResources => {
+                ctx.raise(FormFilling, format!("appearance {r} changed"))
+            }
+            Role::Appearance { widget: false } => {
+                ctx.raise(Annotations, format!("annotation appearance {r} changed"))
+            }
             other => ctx.raise(Other, format!("{other:?} object {r} changed")),
         }
         return Ok(());
@@ -594,7 +718,14 @@ fn changed_object(ctx: &mut Ctx<'_, '_>, r: ObjRef, role: &Role, old: &Object, n
     let only = |allowed: &[&[u8]]| keys.iter().all(|k| allowed.contains(k));
     match role {
         Role::Catalog => {
-            if !only(&[b"AcroForm", b"DSS", b"Metadata", b"Extensions", b"MarkInfo", b"Version"]) {
+            if !only(&[
+                b"AcroForm",
+                b"DSS",
+                b"Metadata",
+                b"Extensions",
+                b"MarkInfo",
+                b"Version",
+            ]) {
                 ctx.raise(Other, format!("catalog keys {} changed", names(&keys)));
             } else if keys.contains(&&b"AcroForm"[..]) {
                 // A direct /AcroForm is compared as the form dictionary.
@@ -633,10 +764,16 @@ fn changed_object(ctx: &mut Ctx<'_, '_>, r: ObjRef, role: &Role, old: &Object, n
             // /F: Acrobat sets the print flag of the widget it signs.
             let allowed: &[&[u8]] = &[b"V", b"AS", b"AP", b"M", b"MK", b"F"];
             if !only(allowed) {
-                ctx.raise(Other, format!("field '{name}': keys {} changed", names(&keys)));
+                ctx.raise(
+                    Other,
+                    format!("field '{name}': keys {} changed", names(&keys)),
+                );
             } else if *signature && keys.contains(&&b"V"[..]) {
                 if od.get(b"V").is_some() {
-                    ctx.raise(Other, format!("signature field '{name}': its signature replaced"));
+                    ctx.raise(
+                        Other,
+                        format!("signature field '{name}': its signature replaced"),
+                    );
                 } else {
                     let lta = nd
                         .get(b"V")
@@ -644,13 +781,23 @@ fn changed_object(ctx: &mut Ctx<'_, '_>, r: ObjRef, role: &Role, old: &Object, n
                         .transpose()?
                         .flatten()
                         .is_some_and(|s| s.name(b"Type") == Some(b"DocTimeStamp"));
-                    ctx.raise(if lta && invisible(nd) { LtaUpdates } else { FormFilling }, format!("signature field '{name}' signed"));
+                    ctx.raise(
+                        if lta && invisible(nd) {
+                            LtaUpdates
+                        } else {
+                            FormFilling
+                        },
+                        format!("signature field '{name}' signed"),
+                    );
                 }
             } else {
                 if keys.contains(&&b"V"[..]) {
                     ctx.out.changed_fields.push(name.clone());
                 }
-                ctx.raise(FormFilling, format!("field '{name}': {} changed", names(&keys)));
+                ctx.raise(
+                    FormFilling,
+                    format!("field '{name}': {} changed", names(&keys)),
+                );
             }
         }
         Role::Annotation { widget: true } => {
@@ -663,14 +810,22 @@ fn changed_object(ctx: &mut Ctx<'_, '_>, r: ObjRef, role: &Role, old: &Object, n
         Role::Annotation { widget: false } | Role::Appearance { widget: false } => {
             ctx.raise(Annotations, format!("annotation {r} changed"))
         }
-        Role::Appearance { widget: true } | Role::FormResources => ctx.raise(FormFilling, format!("appearance {r} changed")),
+        Role::Appearance { widget: true } | Role::FormResources => {
+            ctx.raise(FormFilling, format!("appearance {r} changed"))
+        }
         Role::FieldValue { name } => {
             ctx.out.changed_fields.push(name.clone());
             ctx.raise(FormFilling, format!("value of field '{name}' changed"));
         }
-        Role::Lta => ctx.raise(LtaUpdates, format!("validation data or metadata {r} changed")),
+        Role::Lta => ctx.raise(
+            LtaUpdates,
+            format!("validation data or metadata {r} changed"),
+        ),
         Role::SignatureValue => ctx.raise(Other, format!("signature dictionary {r} rewritten")),
-        Role::PageTree => ctx.raise(Other, format!("page tree node {r}: keys {} changed", names(&keys))),
+        Role::PageTree => ctx.raise(
+            Other,
+            format!("page tree node {r}: keys {} changed", names(&keys)),
+        ),
         Role::FieldsArray | Role::AnnotsArray | Role::FieldKids { .. } | Role::Other => {
             ctx.raise(Other, format!("object {r} changed (keys {})", names(&keys)))
         }
@@ -681,8 +836,20 @@ fn changed_object(ctx: &mut Ctx<'_, '_>, r: ObjRef, role: &Role, old: &Object, n
 fn acroform_change(ctx: &mut Ctx<'_, '_>, r: ObjRef, od: &Dict, nd: &Dict) -> PdfResult<()> {
     use ModificationLevel::*;
     let keys = changed_keys(od, nd);
-    if !keys.iter().all(|k| [&b"Fields"[..], b"SigFlags", b"DR", b"DA", b"NeedAppearances"].contains(k)) {
-        ctx.raise(Other, format!("AcroForm {r}: keys {} changed", names(&keys)));
+    if !keys.iter().all(|k| {
+        [
+            &b"Fields"[..],
+            b"SigFlags",
+            b"DR",
+            b"DA",
+            b"NeedAppearances",
+        ]
+        .contains(k)
+    }) {
+        ctx.raise(
+            Other,
+            format!("AcroForm {r}: keys {} changed", names(&keys)),
+        );
         return Ok(());
     }
     if keys.contains(&&b"Fields"[..]) {
@@ -698,7 +865,10 @@ fn acroform_change(ctx: &mut Ctx<'_, '_>, r: ObjRef, od: &Dict, nd: &Dict) -> Pd
         }
     }
     if keys.iter().any(|k| *k != b"Fields") {
-        ctx.raise(FormFilling, format!("AcroForm {r}: {} changed", names(&keys)));
+        ctx.raise(
+            FormFilling,
+            format!("AcroForm {r}: {} changed", names(&keys)),
+        );
     } else {
         ctx.raise(LtaUpdates, format!("AcroForm {r}: /Fields changed"));
     }
@@ -707,17 +877,27 @@ fn acroform_change(ctx: &mut Ctx<'_, '_>, r: ObjRef, od: &Dict, nd: &Dict) -> Pd
 
 /// An array of fields or annotations that grew: each appended item is
 /// judged by what it is (a new object is judged again as added).
-fn array_append(ctx: &mut Ctx<'_, '_>, r: ObjRef, role: &Role, added: Option<&[Object]>) -> PdfResult<()> {
+fn array_append(
+    ctx: &mut Ctx<'_, '_>,
+    r: ObjRef,
+    role: &Role,
+    added: Option<&[Object]>,
+) -> PdfResult<()> {
     use ModificationLevel::*;
     let Some(added) = added else {
         match role {
-            Role::AnnotsArray => ctx.raise(Annotations, format!("annotations of {r} removed or reordered")),
+            Role::AnnotsArray => ctx.raise(
+                Annotations,
+                format!("annotations of {r} removed or reordered"),
+            ),
             _ => ctx.raise(Other, format!("form fields of {r} removed or reordered")),
         }
         return Ok(());
     };
     for item in added {
-        let lta = item.as_ref().is_some_and(|x| ctx.lta_objects.contains(&x.num));
+        let lta = item
+            .as_ref()
+            .is_some_and(|x| ctx.lta_objects.contains(&x.num));
         let d = ctx.doc.dict(item, ctx.new_rev)?.unwrap_or_default();
         let widget = d.name(b"Subtype") == Some(b"Widget");
         let sig_field = d.name(b"FT") == Some(b"Sig");
@@ -728,7 +908,14 @@ fn array_append(ctx: &mut Ctx<'_, '_>, r: ObjRef, role: &Role, added: Option<&[O
             _ if widget => FormFilling,
             _ => Annotations,
         };
-        ctx.raise(level, format!("{} appended to {r}", item.as_ref().map_or("a direct object".into(), |x| x.to_string())));
+        ctx.raise(
+            level,
+            format!(
+                "{} appended to {r}",
+                item.as_ref()
+                    .map_or("a direct object".into(), |x| x.to_string())
+            ),
+        );
     }
     Ok(())
 }
@@ -755,9 +942,13 @@ pub(crate) fn combine(diffs: &[RevisionDiff], rev: usize) -> Analysis {
             out.level = out.level.max(l);
         }
         out.reasons.extend(d.reasons.iter().cloned());
-        out.changed_fields.extend(d.changed_fields.iter().map(|n| (k, n.clone())));
-        out.added_signature_fields
-            .extend(d.added_signature_fields.iter().map(|(n, v)| (k, n.clone(), *v)));
+        out.changed_fields
+            .extend(d.changed_fields.iter().map(|n| (k, n.clone())));
+        out.added_signature_fields.extend(
+            d.added_signature_fields
+                .iter()
+                .map(|(n, v)| (k, n.clone(), *v)),
+        );
     }
     out
 }

@@ -130,37 +130,40 @@ impl<'r> Document<'r> {
             return Ok(p.clone());
         }
         let what = format!("object {r} at byte {offset}");
-        let (object, stream_at, end) = with_window(&self.source, offset, &self.limits, &what, |l| {
-            let num = l.unsigned("object number")?;
-            let generation = l.unsigned("generation")?;
-            if num != u64::from(r.num) || generation != u64::from(r.generation) {
-                return Err(Syntax::Bad(
-                    offset,
-                    format!("the cross-reference table points to {num} {generation} obj"),
-                ));
-            }
-            l.keyword(b"obj")?;
-            let object = l.object()?;
-            if matches!(object, Object::Dict(_)) && l.try_keyword(b"stream")? {
-                let data = l.stream_start()?;
-                return Ok((object, Some(data), 0));
-            }
-            l.keyword(b"endobj")?;
-            Ok((object, None, l.offset()))
-        })?;
+        let (object, stream_at, end) =
+            with_window(&self.source, offset, &self.limits, &what, |l| {
+                let num = l.unsigned("object number")?;
+                let generation = l.unsigned("generation")?;
+                if num != u64::from(r.num) || generation != u64::from(r.generation) {
+                    return Err(Syntax::Bad(
+                        offset,
+                        format!("the cross-reference table points to {num} {generation} obj"),
+                    ));
+                }
+                l.keyword(b"obj")?;
+                let object = l.object()?;
+                if matches!(object, Object::Dict(_)) && l.try_keyword(b"stream")? {
+                    let data = l.stream_start()?;
+                    return Ok((object, Some(data), 0));
+                }
+                l.keyword(b"endobj")?;
+                Ok((object, None, l.offset()))
+            })?;
         let (object, end) = match (object, stream_at) {
             (Object::Dict(dict), Some(data_offset)) => {
                 let len = match dict.get(b"Length") {
                     Some(Object::Int(n)) => Some(*n),
                     // 7.3.8.2: /Length may be indirect, resolved in the same revision.
-                    Some(Object::Ref(lr)) if *lr != r => self
-                        .get(*lr, rev)?
-                        .and_then(|p| p.object.as_int()),
+                    Some(Object::Ref(lr)) if *lr != r => {
+                        self.get(*lr, rev)?.and_then(|p| p.object.as_int())
+                    }
                     _ => None,
                 }
                 .and_then(|n| u64::try_from(n).ok())
                 .filter(|&n| data_offset + n <= self.source.len)
-                .ok_or_else(|| PdfError::malformed(format!("{what}: stream /Length missing or past the file")))?;
+                .ok_or_else(|| {
+                    PdfError::malformed(format!("{what}: stream /Length missing or past the file"))
+                })?;
                 let end = with_window(&self.source, data_offset + len, &self.limits, &what, |l| {
                     l.keyword(b"endstream")?;
                     l.keyword(b"endobj")?;
@@ -193,7 +196,14 @@ impl<'r> Document<'r> {
 
     fn in_stream(&self, r: ObjRef, stream: u32, index: u32, rev: usize) -> PdfResult<Rc<Parsed>> {
         let what = format!("object {r} (in object stream {stream})");
-        let Some((_, XrefEntry::InUse { offset, generation: 0 })) = self.entry(stream, rev) else {
+        let Some((
+            _,
+            XrefEntry::InUse {
+                offset,
+                generation: 0,
+            },
+        )) = self.entry(stream, rev)
+        else {
             return Err(PdfError::malformed(format!(
                 "{what}: the object stream is not an uncompressed object of generation 0 (ISO 32000-1 7.5.7)"
             )));
@@ -212,18 +222,19 @@ impl<'r> Document<'r> {
             )));
         }
         let start = os.first + at;
-        let data = os.data.get(start..).ok_or_else(|| {
-            PdfError::malformed(format!("{what}: offset past the stream's data"))
-        })?;
+        let data = os
+            .data
+            .get(start..)
+            .ok_or_else(|| PdfError::malformed(format!("{what}: offset past the stream's data")))?;
         let mut l = Lexer::new(data, 0, true, self.limits.max_depth);
         let object = l.object().map_err(|e| syntax(e, &what))?;
         if matches!(object, Object::Stream(_) | Object::Ref(_)) {
-            return Err(PdfError::malformed(format!("{what}: a {} in an object stream", object.kind())));
+            return Err(PdfError::malformed(format!(
+                "{what}: a {} in an object stream",
+                object.kind()
+            )));
         }
-        let parsed = Rc::new(Parsed {
-            object,
-            span: None,
-        });
+        let parsed = Rc::new(Parsed { object, span: None });
         self.cache.borrow_mut().insert(def, parsed.clone());
         Ok(parsed)
     }
@@ -238,7 +249,9 @@ impl<'r> Document<'r> {
             return Err(PdfError::malformed(format!("{what} is not a stream")));
         };
         if s.dict.name(b"Type") != Some(b"ObjStm") {
-            return Err(PdfError::malformed(format!("{what} is not of /Type /ObjStm")));
+            return Err(PdfError::malformed(format!(
+                "{what} is not of /Type /ObjStm"
+            )));
         }
         let data = self.stream_data(s)?;
         let n = s.dict.get(b"N").and_then(Object::as_int).unwrap_or(-1);
@@ -247,7 +260,9 @@ impl<'r> Document<'r> {
             return Err(PdfError::malformed(format!("{what}: /N or /First missing")));
         };
         if first > data.len() || n > data.len() / 2 {
-            return Err(PdfError::malformed(format!("{what}: /N {n} /First {first} do not fit its data")));
+            return Err(PdfError::malformed(format!(
+                "{what}: /N {n} /First {first} do not fit its data"
+            )));
         }
         let mut l = Lexer::new(&data[..first], 0, true, 1);
         let mut offsets = Vec::with_capacity(n);
@@ -255,7 +270,8 @@ impl<'r> Document<'r> {
             let obj = l.unsigned("object number").map_err(|e| syntax(e, &what))?;
             let at = l.unsigned("offset").map_err(|e| syntax(e, &what))?;
             offsets.push((
-                u32::try_from(obj).map_err(|_| PdfError::malformed(format!("{what}: object number")))?,
+                u32::try_from(obj)
+                    .map_err(|_| PdfError::malformed(format!("{what}: object number")))?,
                 usize::try_from(at).map_err(|_| PdfError::malformed(format!("{what}: offset")))?,
             ));
         }
@@ -285,7 +301,6 @@ impl<'r> Document<'r> {
         decode(&s.dict, &raw, &self.limits, &self.budget)
     }
 
-
     /// The trailer of revision `rev`.
     pub fn trailer(&self, rev: usize) -> &Dict {
         &self.revisions[rev].trailer
@@ -296,9 +311,12 @@ impl<'r> Document<'r> {
         let root = self
             .trailer(rev)
             .get(b"Root")
-            .ok_or_else(|| PdfError::malformed(format!("revision {rev}: the trailer has no /Root")))?
+            .ok_or_else(|| {
+                PdfError::malformed(format!("revision {rev}: the trailer has no /Root"))
+            })?
             .clone();
-        self.dict(&root, rev)?
-            .ok_or_else(|| PdfError::malformed(format!("revision {rev}: /Root is not a dictionary")))
+        self.dict(&root, rev)?.ok_or_else(|| {
+            PdfError::malformed(format!("revision {rev}: /Root is not a dictionary"))
+        })
     }
 }

@@ -27,33 +27,55 @@ impl Dss {
 }
 
 /// The streams of a DSS array (`/Certs`, `/CRLs`, `/OCSPs`), decoded.
-fn streams(doc: &Document<'_>, dss: &Dict, key: &[u8], rev: usize, findings: &mut Vec<PdfFinding>) -> PdfResult<Vec<Vec<u8>>> {
+fn streams(
+    doc: &Document<'_>,
+    dss: &Dict,
+    key: &[u8],
+    rev: usize,
+    findings: &mut Vec<PdfFinding>,
+) -> PdfResult<Vec<Vec<u8>>> {
     let Some(list) = dss.get(key) else {
         return Ok(Vec::new());
     };
     let Some(Object::Array(items)) = doc.resolve(list, rev)? else {
-        findings.push(PdfFinding::new(PdfCode::DssMalformed, format!("/DSS /{} is not an array", String::from_utf8_lossy(key))));
+        findings.push(PdfFinding::new(
+            PdfCode::DssMalformed,
+            format!("/DSS /{} is not an array", String::from_utf8_lossy(key)),
+        ));
         return Ok(Vec::new());
     };
     let mut out = Vec::new();
     for item in items.iter().take(doc.limits.max_fields) {
         let Some(r) = item.as_ref() else {
-            findings.push(PdfFinding::new(PdfCode::DssMalformed, "a DSS entry is not a reference to a stream"));
+            findings.push(PdfFinding::new(
+                PdfCode::DssMalformed,
+                "a DSS entry is not a reference to a stream",
+            ));
             continue;
         };
         match doc.get(r, rev)?.map(|p| p.object.clone()) {
             Some(Object::Stream(s)) => match doc.stream_data(&s) {
                 Ok(d) => out.push(d),
-                Err(e) => findings.push(PdfFinding::new(PdfCode::DssMalformed, format!("DSS stream {r}: {}", e.detail))),
+                Err(e) => findings.push(PdfFinding::new(
+                    PdfCode::DssMalformed,
+                    format!("DSS stream {r}: {}", e.detail),
+                )),
             },
-            _ => findings.push(PdfFinding::new(PdfCode::DssMalformed, format!("DSS entry {r} is not a stream"))),
+            _ => findings.push(PdfFinding::new(
+                PdfCode::DssMalformed,
+                format!("DSS entry {r} is not a stream"),
+            )),
         }
     }
     Ok(out)
 }
 
 /// Reads the DSS of revision `rev`; unreadable entries are findings.
-pub(crate) fn read_dss(doc: &Document<'_>, rev: usize, findings: &mut Vec<PdfFinding>) -> PdfResult<Dss> {
+pub(crate) fn read_dss(
+    doc: &Document<'_>,
+    rev: usize,
+    findings: &mut Vec<PdfFinding>,
+) -> PdfResult<Dss> {
     let mut out = Dss::default();
     for r in 0..=rev {
         if doc.catalog(r)?.get(b"DSS").is_some() {
@@ -66,25 +88,37 @@ pub(crate) fn read_dss(doc: &Document<'_>, rev: usize, findings: &mut Vec<PdfFin
         return Ok(out);
     };
     let Some(dss) = doc.dict(dss, rev)? else {
-        findings.push(PdfFinding::new(PdfCode::DssMalformed, "/DSS is not a dictionary"));
+        findings.push(PdfFinding::new(
+            PdfCode::DssMalformed,
+            "/DSS is not a dictionary",
+        ));
         return Ok(out);
     };
     for der in streams(doc, &dss, b"Certs", rev, findings)? {
         match Certificate::from_der(&der) {
             Ok(c) => out.certificates.push(Arc::new(c)),
-            Err(e) => findings.push(PdfFinding::new(PdfCode::DssMalformed, format!("DSS certificate: {e}"))),
+            Err(e) => findings.push(PdfFinding::new(
+                PdfCode::DssMalformed,
+                format!("DSS certificate: {e}"),
+            )),
         }
     }
     for der in streams(doc, &dss, b"CRLs", rev, findings)? {
         match Crl::from_der(&der) {
             Ok(c) => out.crls.push(c),
-            Err(e) => findings.push(PdfFinding::new(PdfCode::DssMalformed, format!("DSS CRL: {e}"))),
+            Err(e) => findings.push(PdfFinding::new(
+                PdfCode::DssMalformed,
+                format!("DSS CRL: {e}"),
+            )),
         }
     }
     for der in streams(doc, &dss, b"OCSPs", rev, findings)? {
         match OcspResponse::from_der(&der) {
             Ok(o) => out.ocsp.push(Arc::new(o)),
-            Err(e) => findings.push(PdfFinding::new(PdfCode::DssMalformed, format!("DSS OCSP response: {e}"))),
+            Err(e) => findings.push(PdfFinding::new(
+                PdfCode::DssMalformed,
+                format!("DSS OCSP response: {e}"),
+            )),
         }
     }
     Ok(out)

@@ -62,7 +62,17 @@ pub(crate) fn fields(doc: &Document<'_>, rev: usize) -> PdfResult<Vec<Field>> {
     let mut seen = HashSet::new();
     let mut visited = 0usize;
     for item in &list {
-        walk(doc, rev, item, "", None, 0, &mut seen, &mut visited, &mut out)?;
+        walk(
+            doc,
+            rev,
+            item,
+            "",
+            None,
+            0,
+            &mut seen,
+            &mut visited,
+            &mut out,
+        )?;
     }
     Ok(out)
 }
@@ -129,7 +139,17 @@ fn walk(
         });
     } else {
         for kid in child_fields {
-            walk(doc, rev, &kid, &name, field_type.as_deref(), depth + 1, seen, visited, out)?;
+            walk(
+                doc,
+                rev,
+                &kid,
+                &name,
+                field_type.as_deref(),
+                depth + 1,
+                seen,
+                visited,
+                out,
+            )?;
         }
     }
     Ok(())

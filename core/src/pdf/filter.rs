@@ -147,7 +147,7 @@ fn predict(parms: &Dict, data: Vec<u8>) -> PdfResult<Vec<u8>> {
 
 /// PNG row filters (RFC 2083 6): each row starts with its filter type.
 fn png(data: &[u8], row: usize, bpp: usize) -> PdfResult<Vec<u8>> {
-    if data.len() % (row + 1) != 0 {
+    if !data.len().is_multiple_of(row + 1) {
         return Err(PdfError::malformed(format!(
             "PNG-predicted data of {} bytes is not whole rows of {} + 1",
             data.len(),

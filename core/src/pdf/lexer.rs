@@ -160,8 +160,7 @@ impl<'a> Lexer<'a> {
             return self.bad(format!("{what}: expected an unsigned integer"));
         }
         self.pos += w.len();
-        Ok(w.iter()
-            .fold(0u64, |acc, d| acc * 10 + u64::from(d - b'0')))
+        Ok(w.iter().fold(0u64, |acc, d| acc * 10 + u64::from(d - b'0')))
     }
 
     /// Reads one object (7.3), references `N G R` included.

@@ -115,7 +115,9 @@ pub(crate) fn permissions(
             && let Some(Object::Array(refs)) = doc.resolve(refs, last)?
         {
             for r in refs {
-                let Some(r) = doc.dict(&r, last)? else { continue };
+                let Some(r) = doc.dict(&r, last)? else {
+                    continue;
+                };
                 let params = match r.get(b"TransformParams") {
                     Some(p) => doc.dict(p, last)?.unwrap_or_default(),
                     None => Dict::default(),
@@ -131,7 +133,10 @@ pub(crate) fn permissions(
                     }
                     Some(b"FieldMDP") => {
                         if let Some(action) = action(&params) {
-                            out.locks.push(Lock { signature: i, action });
+                            out.locks.push(Lock {
+                                signature: i,
+                                action,
+                            });
                         }
                     }
                     _ => {}
@@ -149,7 +154,10 @@ pub(crate) fn permissions(
             && let Some(lock) = doc.dict(lock, last)?
             && let Some(action) = action(&lock)
         {
-            out.locks.push(Lock { signature: i, action });
+            out.locks.push(Lock {
+                signature: i,
+                action,
+            });
         }
     }
     Ok(out)

@@ -243,7 +243,10 @@ fn apply_permissions(
             if lock.covers(name) {
                 sig.findings.push(PdfFinding::new(
                     PdfCode::FieldMdpViolation,
-                    format!("revision {k} changes field '{name}', which this signature locks ({:?})", lock.action),
+                    format!(
+                        "revision {k} changes field '{name}', which this signature locks ({:?})",
+                        lock.action
+                    ),
                 ));
             }
         }
@@ -263,7 +266,10 @@ fn apply_permissions(
         }
         ModificationLevel::Annotations if !certified_here => sig.findings.push(PdfFinding::new(
             PdfCode::AnnotationsAfterSigning,
-            format!("revisions after revision {rev} add or change annotations: {}", reasons()),
+            format!(
+                "revisions after revision {rev} add or change annotations: {}",
+                reasons()
+            ),
         )),
         ModificationLevel::FormFilling => sig.findings.push(PdfFinding::new(
             PdfCode::FormFilledAfterSigning,
@@ -274,7 +280,12 @@ fn apply_permissions(
                 } else {
                     format!(
                         " (fields {})",
-                        analysis.changed_fields.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join(", ")
+                        analysis
+                            .changed_fields
+                            .iter()
+                            .map(|(_, n)| n.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )
                 }
             ),
@@ -387,7 +398,10 @@ fn check_signature(
         let mut s = empty_signature(field, SignatureKind::Signature, String::new());
         s.findings.push(PdfFinding::new(
             PdfCode::FieldTypeMismatch,
-            format!("signature field '{}': /V {sig_ref} is a free or missing object", field.name),
+            format!(
+                "signature field '{}': /V {sig_ref} is a free or missing object",
+                field.name
+            ),
         ));
         return Ok(s);
     };
@@ -395,11 +409,18 @@ fn check_signature(
         let mut s = empty_signature(field, SignatureKind::Signature, String::new());
         s.findings.push(PdfFinding::new(
             PdfCode::FieldTypeMismatch,
-            format!("signature field '{}': /V {sig_ref} is a {}", field.name, final_sig.object.kind()),
+            format!(
+                "signature field '{}': /V {sig_ref} is a {}",
+                field.name,
+                final_sig.object.kind()
+            ),
         ));
         return Ok(s);
     };
-    let sub_filter = dict.name(b"SubFilter").map(|n| String::from_utf8_lossy(n).into_owned()).unwrap_or_default();
+    let sub_filter = dict
+        .name(b"SubFilter")
+        .map(|n| String::from_utf8_lossy(n).into_owned())
+        .unwrap_or_default();
     let kind = match dict.name(b"Type") {
         Some(b"DocTimeStamp") => SignatureKind::DocumentTimestamp,
         _ if sub_filter == "ETSI.RFC3161" => SignatureKind::DocumentTimestamp,
@@ -416,7 +437,10 @@ fn check_signature(
     {
         sig.findings.push(PdfFinding::new(
             PdfCode::FieldTypeMismatch,
-            format!("/V {sig_ref} has /Type {} (ISO 32000-1 12.8.1 table 252)", super::object::name_text(t)),
+            format!(
+                "/V {sig_ref} has /Type {} (ISO 32000-1 12.8.1 table 252)",
+                super::object::name_text(t)
+            ),
         ));
         return Ok(sig);
     }
@@ -467,7 +491,10 @@ fn check_signature(
     }
     let signed_dict = signed.object.as_dict().cloned().unwrap_or_default();
     let Some(Object::Str(contents)) = signed_dict.get(b"Contents").cloned() else {
-        sig.findings.push(PdfFinding::new(PdfCode::ContentsMalformed, "/Contents is missing or not a string"));
+        sig.findings.push(PdfFinding::new(
+            PdfCode::ContentsMalformed,
+            "/Contents is missing or not a string",
+        ));
         return Ok(sig);
     };
     if !check_gap(&contents, &segments, &mut sig.findings) {
@@ -479,7 +506,12 @@ fn check_signature(
     // The field must hold this value in the signed revision too.
     if let Some(fr) = field.reference {
         let then = doc.get(fr, rev)?.and_then(|p| p.object.as_dict().cloned());
-        if then.as_ref().and_then(|d| d.get(b"V")).and_then(Object::as_ref) != Some(sig_ref) {
+        if then
+            .as_ref()
+            .and_then(|d| d.get(b"V"))
+            .and_then(Object::as_ref)
+            != Some(sig_ref)
+        {
             sig.findings.push(PdfFinding::new(
                 PdfCode::SignatureDictionaryChanged,
                 format!("field '{}' ({fr}) does not hold signature {sig_ref} in revision {rev}, which the signature signs", field.name),
@@ -508,7 +540,10 @@ fn check_signature(
             }
         }
         "adbe.pkcs7.sha1" => {
-            sig.findings.push(PdfFinding::new(PdfCode::WeakSubFilter, "adbe.pkcs7.sha1 signs a SHA-1 digest of the ByteRange"));
+            sig.findings.push(PdfFinding::new(
+                PdfCode::WeakSubFilter,
+                "adbe.pkcs7.sha1 signs a SHA-1 digest of the ByteRange",
+            ));
             let Some(value) = contents_value(&contents.bytes, &mut sig.findings) else {
                 return Ok(sig);
             };
@@ -542,7 +577,8 @@ fn check_signature(
             let Some(value) = contents_value(&contents.bytes, &mut sig.findings) else {
                 return Ok(sig);
             };
-            let imprint = |alg: DigestAlgorithm| digest_segments(doc, &segments, alg).unwrap_or_default();
+            let imprint =
+                |alg: DigestAlgorithm| digest_segments(doc, &segments, alg).unwrap_or_default();
             match verify_timestamp_token_with(value, &imprint, ctx) {
                 Ok(t) => {
                     if t.valid {
@@ -566,7 +602,10 @@ fn check_signature(
             }
         }
         "adbe.x509.rsa_sha1" => {
-            sig.findings.push(PdfFinding::new(PdfCode::WeakSubFilter, "adbe.x509.rsa_sha1 signs a SHA-1 digest of the ByteRange"));
+            sig.findings.push(PdfFinding::new(
+                PdfCode::WeakSubFilter,
+                "adbe.x509.rsa_sha1 signs a SHA-1 digest of the ByteRange",
+            ));
             verify_rsa_sha1(doc, &signed_dict, &contents.bytes, &segments, ctx, &mut sig)?;
         }
         other => sig.findings.push(PdfFinding::new(
@@ -574,15 +613,31 @@ fn check_signature(
             format!("/SubFilter /{other}"),
         )),
     }
-    let crypto_ok = sig.cms.as_ref().map(|r| r.valid).or(sig.raw.as_ref().map(|r| r.valid)).or(sig.document_timestamp.as_ref().map(|t| t.valid)).unwrap_or(false);
+    let crypto_ok = sig
+        .cms
+        .as_ref()
+        .map(|r| r.valid)
+        .or(sig.raw.as_ref().map(|r| r.valid))
+        .or(sig.document_timestamp.as_ref().map(|t| t.valid))
+        .unwrap_or(false);
     sig.valid = crypto_ok && !sig.findings.iter().any(PdfFinding::is_error);
     Ok(sig)
 }
 
 fn signature_invalid(r: &crate::cms::SignedDataResult) -> PdfFinding {
-    let mut reasons: Vec<String> = r.findings.iter().filter(|f| f.is_error()).map(|f| format!("{} {}", f.code.code(), f.detail)).collect();
+    let mut reasons: Vec<String> = r
+        .findings
+        .iter()
+        .filter(|f| f.is_error())
+        .map(|f| format!("{} {}", f.code.code(), f.detail))
+        .collect();
     for s in &r.signers {
-        reasons.extend(s.findings.iter().filter(|f| f.is_error()).map(|f| format!("{} {}", f.code.code(), f.detail)));
+        reasons.extend(
+            s.findings
+                .iter()
+                .filter(|f| f.is_error())
+                .map(|f| format!("{} {}", f.code.code(), f.detail)),
+        );
     }
     PdfFinding::new(PdfCode::SignatureInvalid, reasons.join("; "))
 }
@@ -609,7 +664,9 @@ fn gap_inside_own_object(
     if g0 <= start || g1 >= end {
         findings.push(PdfFinding::new(
             PdfCode::ContentsGapMismatch,
-            format!("the gap {g0}-{g1} is not inside signature object {sig_ref} (bytes {start}-{end})"),
+            format!(
+                "the gap {g0}-{g1} is not inside signature object {sig_ref} (bytes {start}-{end})"
+            ),
         ));
         return false;
     }
@@ -622,7 +679,9 @@ fn gap_inside_own_object(
             {
                 findings.push(PdfFinding::new(
                     PdfCode::ContentsGapMismatch,
-                    format!("object {num} starts at byte {offset}, inside the unsigned gap {g0}-{g1}"),
+                    format!(
+                        "object {num} starts at byte {offset}, inside the unsigned gap {g0}-{g1}"
+                    ),
                 ));
                 return false;
             }
@@ -632,7 +691,11 @@ fn gap_inside_own_object(
 }
 
 /// The digest of the ByteRange bytes, streamed from the file.
-fn digest_segments(doc: &Document<'_>, segments: &Segments, alg: DigestAlgorithm) -> PdfResult<Vec<u8>> {
+fn digest_segments(
+    doc: &Document<'_>,
+    segments: &Segments,
+    alg: DigestAlgorithm,
+) -> PdfResult<Vec<u8>> {
     let mut h = alg.hasher();
     for (off, len) in segments {
         doc.source
@@ -666,7 +729,10 @@ fn verify_rsa_sha1(
         _ => None,
     };
     let Some(cert) = cert_bytes.and_then(|b| Certificate::from_der(&b).ok()) else {
-        sig.findings.push(PdfFinding::new(PdfCode::ContentsMalformed, "adbe.x509.rsa_sha1 without a readable /Cert"));
+        sig.findings.push(PdfFinding::new(
+            PdfCode::ContentsMalformed,
+            "adbe.x509.rsa_sha1 without a readable /Cert",
+        ));
         return Ok(());
     };
     let Some(value) = contents_value(contents, &mut sig.findings) else {
@@ -675,7 +741,10 @@ fn verify_rsa_sha1(
     let signature = match crate::cms::tlv::single(value, "signature") {
         Ok(t) if t.tag == crate::cms::tlv::tag::OCTET_STRING => t.value.to_vec(),
         _ => {
-            sig.findings.push(PdfFinding::new(PdfCode::ContentsMalformed, "adbe.x509.rsa_sha1 /Contents is not a DER OCTET STRING"));
+            sig.findings.push(PdfFinding::new(
+                PdfCode::ContentsMalformed,
+                "adbe.x509.rsa_sha1 /Contents is not a DER OCTET STRING",
+            ));
             return Ok(());
         }
     };
@@ -683,7 +752,10 @@ fn verify_rsa_sha1(
     if total > ctx.limits.max_buffered_content as u64 {
         sig.findings.push(PdfFinding::new(
             PdfCode::LimitExceeded,
-            format!("adbe.x509.rsa_sha1 over {total} bytes: more than the {} byte buffer", ctx.limits.max_buffered_content),
+            format!(
+                "adbe.x509.rsa_sha1 over {total} bytes: more than the {} byte buffer",
+                ctx.limits.max_buffered_content
+            ),
         ));
         return Ok(());
     }
@@ -696,11 +768,17 @@ fn verify_rsa_sha1(
     match verify_pkcs1(&data, &signature, &cert, "SHA1withRSA", ctx) {
         Ok(r) => {
             if !r.signature.is_valid() {
-                sig.findings.push(PdfFinding::new(PdfCode::SignatureInvalid, "the PKCS#1 signature does not verify over the ByteRange"));
+                sig.findings.push(PdfFinding::new(
+                    PdfCode::SignatureInvalid,
+                    "the PKCS#1 signature does not verify over the ByteRange",
+                ));
             }
             sig.raw = Some(r);
         }
-        Err(e) => sig.findings.push(PdfFinding::new(PdfCode::SubFilterUnsupported, format!("adbe.x509.rsa_sha1: {e}"))),
+        Err(e) => sig.findings.push(PdfFinding::new(
+            PdfCode::SubFilterUnsupported,
+            format!("adbe.x509.rsa_sha1: {e}"),
+        )),
     }
     Ok(())
 }

@@ -278,7 +278,9 @@ fn revision_end(source: &Source<'_>, after: u64, own: u64) -> PdfResult<(u64, u6
     let rest = l.rest();
     let skip = rest.iter().take_while(|b| is_white(**b)).count();
     if !rest[skip..].starts_with(b"%%EOF") {
-        return Err(PdfError::malformed(format!("{what} is not followed by %%EOF")));
+        return Err(PdfError::malformed(format!(
+            "{what} is not followed by %%EOF"
+        )));
     }
     let end = l.offset() + skip as u64 + 5;
     let tail = &rest[skip + 5..];
@@ -319,7 +321,10 @@ fn read_table(source: &Source<'_>, offset: u64, limits: &PdfLimits) -> PdfResult
             let first = l.unsigned("subsection start")?;
             let count = l.unsigned("subsection count")?;
             if count > limits.max_objects as u64 || first + count > u64::from(u32::MAX) {
-                return Err(Syntax::Bad(l.offset(), format!("subsection of {count} entries")));
+                return Err(Syntax::Bad(
+                    l.offset(),
+                    format!("subsection of {count} entries"),
+                ));
             }
             // 7.5.4: one end of line, then 20-byte entries.
             l.skip_white()?;
@@ -331,10 +336,10 @@ fn read_table(source: &Source<'_>, offset: u64, limits: &PdfLimits) -> PdfResult
                 let e = &rest[..20];
                 let eol_ok = matches!(&e[18..20], b" \n" | b" \r" | b"\r\n");
                 let digits = |r: std::ops::Range<usize>| {
-                    e[r.clone()].iter().all(u8::is_ascii_digit).then(|| {
-                        e[r].iter()
-                            .fold(0u64, |a, d| a * 10 + u64::from(d - b'0'))
-                    })
+                    e[r.clone()]
+                        .iter()
+                        .all(u8::is_ascii_digit)
+                        .then(|| e[r].iter().fold(0u64, |a, d| a * 10 + u64::from(d - b'0')))
                 };
                 let (Some(off), Some(generation)) = (digits(0..10), digits(11..16)) else {
                     return Err(Syntax::Bad(l.offset(), "malformed xref entry".into()));
@@ -349,9 +354,8 @@ fn read_table(source: &Source<'_>, offset: u64, limits: &PdfLimits) -> PdfResult
                 let entry = match e[17] {
                     b'n' => XrefEntry::InUse {
                         offset: off,
-                        generation: u16::try_from(generation).map_err(|_| {
-                            Syntax::Bad(l.offset(), "generation over 65535".into())
-                        })?,
+                        generation: u16::try_from(generation)
+                            .map_err(|_| Syntax::Bad(l.offset(), "generation over 65535".into()))?,
                     },
                     b'f' => XrefEntry::Free,
                     _ => return Err(Syntax::Bad(l.offset(), "xref entry type not n or f".into())),
@@ -431,14 +435,24 @@ fn read_stream_section(
                 .iter()
                 .map(|o| o.as_int().and_then(|v| u64::try_from(v).ok()))
                 .collect::<Option<Vec<_>>>()
-                .ok_or_else(|| PdfError::malformed(format!("{what}: /{} holds a non-integer", String::from_utf8_lossy(key)))),
+                .ok_or_else(|| {
+                    PdfError::malformed(format!(
+                        "{what}: /{} holds a non-integer",
+                        String::from_utf8_lossy(key)
+                    ))
+                }),
             None => Ok(Vec::new()),
-            Some(_) => Err(PdfError::malformed(format!("{what}: /{} is not an array", String::from_utf8_lossy(key)))),
+            Some(_) => Err(PdfError::malformed(format!(
+                "{what}: /{} is not an array",
+                String::from_utf8_lossy(key)
+            ))),
         }
     };
     let w = ints(b"W")?;
     if w.len() != 3 || w.iter().any(|&x| x > 8) {
-        return Err(PdfError::malformed(format!("{what}: /W is not three widths of 0-8 bytes")));
+        return Err(PdfError::malformed(format!(
+            "{what}: /W is not three widths of 0-8 bytes"
+        )));
     }
     let size = dict
         .get(b"Size")
@@ -449,12 +463,17 @@ fn read_stream_section(
     if index.is_empty() {
         index = vec![0, size];
     }
-    if index.len() % 2 != 0 {
-        return Err(PdfError::malformed(format!("{what}: /Index has an odd length")));
+    if !index.len().is_multiple_of(2) {
+        return Err(PdfError::malformed(format!(
+            "{what}: /Index has an odd length"
+        )));
     }
     let row = (w[0] + w[1] + w[2]) as usize;
     let total: u64 = index.chunks(2).map(|p| p[1]).sum();
-    if row == 0 || total > limits.max_objects as u64 || (total as usize).saturating_mul(row) > data.len() {
+    if row == 0
+        || total > limits.max_objects as u64
+        || (total as usize).saturating_mul(row) > data.len()
+    {
         return Err(PdfError::malformed(format!(
             "{what}: {total} entries of {row} bytes but {} bytes of data",
             data.len()
@@ -482,8 +501,9 @@ fn read_stream_section(
                     })?,
                 },
                 2 => XrefEntry::Compressed {
-                    stream: u32::try_from(field(b))
-                        .map_err(|_| PdfError::malformed(format!("{what}: stream number too large")))?,
+                    stream: u32::try_from(field(b)).map_err(|_| {
+                        PdfError::malformed(format!("{what}: stream number too large"))
+                    })?,
                     index: u32::try_from(field(c))
                         .map_err(|_| PdfError::malformed(format!("{what}: index too large")))?,
                 },

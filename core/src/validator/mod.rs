@@ -133,12 +133,10 @@ impl Validator {
             SignatureType::Pkcs1 => signatures::validate_pkcs1(self, request, at),
             SignatureType::Pades => pades::validate_request(self, request, at),
             // The seed marks XAdES "not yet implemented".
-            SignatureType::XadesEnveloped | SignatureType::XadesDetached => {
-                op_error(
-                    SeedCode::NotImplemented,
-                    format!("{} validation is not implemented yet", kind.name()),
-                )
-            }
+            SignatureType::XadesEnveloped | SignatureType::XadesDetached => op_error(
+                SeedCode::NotImplemented,
+                format!("{} validation is not implemented yet", kind.name()),
+            ),
         }
     }
 

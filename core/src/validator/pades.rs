@@ -7,7 +7,9 @@ use std::io::Cursor;
 use super::results::{push_cms, push_path};
 use super::signatures::{certificate_error, context, report, signer_certificate, web_certificate};
 use super::{Validator, op_error};
-use crate::pdf::{PdfFinding, PdfOptions, PdfSeverity, PdfSignature, ReadSeek, SignatureKind, verify_pdf};
+use crate::pdf::{
+    PdfFinding, PdfOptions, PdfSeverity, PdfSignature, ReadSeek, SignatureKind, verify_pdf,
+};
 use crate::report::{
     PdfSignatureReport, ResultItem, ResultStatus, SeedCode, StatusBlock, ValidationReport,
 };
@@ -175,7 +177,11 @@ fn entry(sig: &PdfSignature) -> PdfSignatureReport {
         modification_level: sig.modification_level,
         doc_mdp: sig.doc_mdp.clone(),
         timestamp: sig.timestamp.map(|t| t.to_string()),
-        pades_level: if sig.kind == SignatureKind::Signature { sig.pades_level } else { None },
+        pades_level: if sig.kind == SignatureKind::Signature {
+            sig.pades_level
+        } else {
+            None
+        },
         valid: sig.valid,
         result_list: sig
             .findings

@@ -518,7 +518,7 @@ mod tests {
             panic!()
         };
         assert_eq!(s.bytes, b"a(b)A(c)");
-        assert_eq!(s.span, (100, 118));
+        assert_eq!(s.span, (100, 117));
         let Object::Str(s) = parse("<41 4>").unwrap() else {
             panic!()
         };

@@ -21,6 +21,7 @@ pub mod cms;
 pub mod crypto;
 mod error;
 pub mod path;
+pub mod pdf;
 pub mod policy;
 pub mod record;
 pub mod report;

@@ -3,6 +3,7 @@
 
 pub mod der_tree;
 pub mod mint;
+pub mod pdf;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

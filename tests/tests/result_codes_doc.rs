@@ -63,3 +63,23 @@ fn every_xml_signature_code_is_documented() {
         );
     }
 }
+
+#[test]
+fn every_pdf_code_is_documented() {
+    use validate::pdf::PdfCode;
+    let doc =
+        std::fs::read_to_string(validate_tests::repo_root().join("docs/result-codes.md")).unwrap();
+    for code in PdfCode::ALL {
+        let row = format!(
+            "| {} | {:?} | {:?} | {} |",
+            code.code(),
+            code,
+            code.default_severity(),
+            code.description()
+        );
+        assert!(
+            doc.contains(&row),
+            "docs/result-codes.md lacks the row {row}"
+        );
+    }
+}

@@ -193,6 +193,16 @@ pub(crate) fn bundle_certificates(element: &[u8]) -> Result<(Vec<Vec<u8>>, usize
     Ok((certificates, sd.signer_infos.len(), ber))
 }
 
+/// The encapsulated content of a CMS SignedData in any accepted encoding
+/// (`None` when detached or not a SignedData): what an adbe.pkcs7.sha1 PDF
+/// signature signs, the SHA-1 digest of the ByteRange.
+pub(crate) fn encapsulated_content(input: &[u8]) -> Option<Vec<u8>> {
+    let decoded = decode_input(input).ok()?;
+    let der = ber::normalise(&decoded.der).ok()?;
+    let sd = asn1::content_info(&der).ok()?;
+    sd.econtent.map(<[u8]>::to_vec)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

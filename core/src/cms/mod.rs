@@ -26,11 +26,12 @@ pub use attributes::{EssBinding, SignedAttributesInfo};
 pub use context::{Limits, VerifyContext};
 pub use findings::{CmsCode, CmsFinding, Severity};
 pub(crate) use input::bundle_certificates;
+pub(crate) use input::encapsulated_content;
 pub use input::{CmsShape, cms_shape};
 pub(crate) use pkcs1::pss_params;
 pub use pkcs1::{RawSignatureResult, verify_pkcs1};
 pub use result::{
     SignatureStatus, SignedDataResult, SignerIdentifier, SignerResult, TimestampResult, TstInfo,
 };
-pub use timestamp::verify_timestamp_token;
+pub use timestamp::{verify_timestamp_token, verify_timestamp_token_with};
 pub use verify::verify_signed_data;

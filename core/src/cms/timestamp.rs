@@ -58,14 +58,39 @@ pub fn verify_timestamp_token(
         detail,
     })?;
     let budget = std::cell::Cell::new(ctx.limits.max_signer_verifications);
-    Ok(verify_timestamp(&der, stamped, ctx, 0, &budget))
+    Ok(verify_timestamp(
+        &der,
+        &|alg| alg.digest(stamped),
+        ctx,
+        0,
+        &budget,
+    ))
 }
 
-/// Verifies the TimeStampToken `token` (a DER ContentInfo) over `stamped`
-/// (the signature value it should cover).
+/// [`verify_timestamp_token`] for data too large to hold: `imprint` gives
+/// the data's digest with the algorithm the token's messageImprint names
+/// (a PDF document timestamp hashes its ByteRange from the file).
+pub fn verify_timestamp_token_with(
+    token: &[u8],
+    imprint: &dyn Fn(DigestAlgorithm) -> Vec<u8>,
+    ctx: &VerifyContext<'_>,
+) -> crate::error::Result<TimestampResult> {
+    use crate::error::Error;
+    let decoded = super::input::decode_input(token)?;
+    let der = super::ber::normalise(&decoded.der).map_err(|e| Error::der("TimeStampToken", e))?;
+    asn1::content_info(&der).map_err(|detail| Error::Der {
+        what: "TimeStampToken",
+        detail,
+    })?;
+    let budget = std::cell::Cell::new(ctx.limits.max_signer_verifications);
+    Ok(verify_timestamp(&der, imprint, ctx, 0, &budget))
+}
+
+/// Verifies the TimeStampToken `token` (a DER ContentInfo) over the data
+/// whose digest `imprint` gives (the signature value it should cover).
 pub(crate) fn verify_timestamp(
     token: &[u8],
-    stamped: &[u8],
+    imprint: &dyn Fn(DigestAlgorithm) -> Vec<u8>,
     ctx: &VerifyContext<'_>,
     depth: usize,
     budget: &std::cell::Cell<usize>,
@@ -92,14 +117,14 @@ pub(crate) fn verify_timestamp(
     let mut findings = Vec::new();
     let imprint_matches = match DigestAlgorithm::from_oid(&tst.hash_algorithm) {
         Ok(alg) => {
-            let actual = alg.digest(stamped);
+            let actual = imprint(alg);
             if actual == tst.hashed_message {
                 true
             } else {
                 findings.push(CmsFinding::new(
                     CmsCode::TimestampImprintMismatch,
                     format!(
-                        "messageImprint {} is not the {alg} of the signature value ({})",
+                        "messageImprint {} is not the {alg} of the timestamped data ({})",
                         super::attributes::hex(&tst.hashed_message),
                         super::attributes::hex(&actual)
                     ),

@@ -740,7 +740,7 @@ pub(crate) fn verify_signer(
                         if is_ts {
                             timestamps.push(verify_timestamp(
                                 value.raw,
-                                si.signature,
+                                &|alg| alg.digest(si.signature),
                                 ctx,
                                 depth + 1,
                                 env.budget,

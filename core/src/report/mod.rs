@@ -2,10 +2,12 @@
 //! exactly as the seed writes them (camelCase, `thumbPrint`, `notBeforeS`, ...).
 
 mod codes;
+mod pdf;
 mod status;
 mod web_certificate;
 
 pub use codes::SeedCode;
+pub use pdf::PdfSignatureReport;
 pub use status::ResultStatus;
 pub use web_certificate::{CertificateStatus, TrustLevel, ValidationMode, WebCertificate};
 
@@ -109,6 +111,9 @@ pub struct ValidationReport {
     /// (docs/report.md, docs/xades.md). Absent for other types.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signed_scope: Option<Vec<crate::xades::SignatureScope>>,
+    /// Extension: one entry per signature of a PDF (PAdES requests).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pdf_signatures: Option<Vec<PdfSignatureReport>>,
 }
 
 impl ValidationReport {

@@ -118,5 +118,6 @@ pub(super) fn validate(
         signers: None,
         certificates: Some(web),
         signed_scope: None,
+        pdf_signatures: None,
     }
 }

@@ -4,6 +4,7 @@
 
 mod certificates;
 mod health;
+mod pades;
 mod results;
 mod signatures;
 mod stats;
@@ -135,11 +136,7 @@ impl Validator {
             SignatureType::XadesEnveloped | SignatureType::XadesDetached => {
                 xades::validate_xades(self, request, kind, at)
             }
-            // PAdES has a milestone of its own.
-            SignatureType::Pades => op_error(
-                SeedCode::NotImplemented,
-                format!("{} validation is not implemented yet", kind.name()),
-            ),
+            SignatureType::Pades => pades::validate_request(self, request, at),
         }
     }
 
@@ -177,5 +174,6 @@ fn op_error(code: SeedCode, detail: String) -> ValidationReport {
         signers: None,
         certificates: None,
         signed_scope: None,
+        pdf_signatures: None,
     }
 }

@@ -182,7 +182,7 @@ pub(super) fn validate_pkcs1(
     )
 }
 
-fn signer_certificate(signer: &SignerResult) -> Option<WebCertificate> {
+pub(super) fn signer_certificate(signer: &SignerResult) -> Option<WebCertificate> {
     let cert = signer.certificate.as_ref()?;
     Some(web_certificate(
         cert,
@@ -228,5 +228,6 @@ pub(super) fn report(
         signers: Some(signers),
         certificates: None,
         signed_scope: None,
+        pdf_signatures: None,
     }
 }

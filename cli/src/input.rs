@@ -77,12 +77,14 @@ pub enum RevocationArg {
     Hard,
 }
 
-impl From<RevocationArg> for validate::revocation::RevocationMode {
-    fn from(arg: RevocationArg) -> Self {
-        match arg {
-            RevocationArg::None => validate::revocation::RevocationMode::None,
-            RevocationArg::Soft => validate::revocation::RevocationMode::Soft,
-            RevocationArg::Hard => validate::revocation::RevocationMode::Hard,
+impl RevocationArg {
+    /// The policy level that asks for this revocation checking.
+    pub fn level(self) -> validate::policy::ValidationLevel {
+        use validate::policy::ValidationLevel;
+        match self {
+            RevocationArg::None => ValidationLevel::Chain,
+            RevocationArg::Soft => ValidationLevel::RevocationSoft,
+            RevocationArg::Hard => ValidationLevel::RevocationHard,
         }
     }
 }

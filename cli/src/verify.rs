@@ -9,7 +9,7 @@ use base64ct::{Base64, Encoding};
 use clap::Args;
 use validate::Timestamp;
 use validate::path::{CertificatePool, Purpose, TrustStore};
-use validate::policy::{PolicyFile, ValidationLevel, ValidationPolicy};
+use validate::policy::{PolicyFile, ValidationPolicy};
 use validate::report::ValidationReport;
 use validate::request::{SignatureType, ValidationRequest};
 use validate::validator::Validator;
@@ -241,11 +241,7 @@ fn load_validator(args: &PolicyArgs) -> Result<Validator, String> {
             .map_err(|e| format!("--purpose: {e}"))?;
     }
     if let Some(revocation) = args.revocation {
-        policy.level = match revocation {
-            input::RevocationArg::None => ValidationLevel::Chain,
-            input::RevocationArg::Soft => ValidationLevel::RevocationSoft,
-            input::RevocationArg::Hard => ValidationLevel::RevocationHard,
-        };
+        policy.level = revocation.level();
     }
     let sources = input::revocation_sources(&args.crls, args.offline)?;
     Ok(Validator::new(policy).with_revocation_sources(sources))

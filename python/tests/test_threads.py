@@ -27,7 +27,7 @@ def test_thousand_signatures_from_four_threads(validator: Validator, pki: Pki) -
     )
 
     def verify(_: int) -> bool:
-        return bool(validator.verify_cms(p7s, data, at=NOW).valid)
+        return bool(validator.verify_cms(p7s, data, at=NOW).is_acceptable)
 
     def run(threads: int) -> float:
         start = time.perf_counter()

@@ -2,6 +2,7 @@
 //! public corpora are installed, and running the openssl CLI.
 
 pub mod der_tree;
+pub mod fixtures;
 pub mod mint;
 pub mod pdf;
 

@@ -623,107 +623,8 @@ fn ess_binding_to_another_certificate_is_a_finding() {
     assert!(verify(&env.c("leaf.pem")));
 }
 
-/// genTime of every token [`timestamp_token`] makes: fixed, inside the
-/// validity of the example chain, so no verdict depends on the clock.
-const GEN_TIME: i64 = 1_811_808_000; // 2027-06-01T00:00:00Z
-
-/// A TSTInfo (RFC 3161 2.4.2) over the SHA-256 of `data` with genTime
-/// [`GEN_TIME`], DER.
-fn tst_info_der(data: &[u8], serial: u8) -> Vec<u8> {
-    use sha2::Digest;
-    use validate_tests::der_tree::Node;
-    let oid = |dotted: &str| {
-        Node::primitive(
-            0x06,
-            der::asn1::ObjectIdentifier::new_unwrap(dotted).as_bytes(),
-        )
-    };
-    Node::constructed(
-        0x30,
-        vec![
-            Node::primitive(0x02, &[1]),
-            oid("1.2.3.4.1"),
-            Node::constructed(
-                0x30,
-                vec![
-                    Node::constructed(
-                        0x30,
-                        vec![oid("2.16.840.1.101.3.4.2.1"), Node::primitive(0x05, &[])],
-                    ),
-                    Node::primitive(0x04, &sha2::Sha256::digest(data)),
-                ],
-            ),
-            Node::primitive(0x02, &[serial]),
-            Node::primitive(0x18, b"20270601000000Z"),
-            Node::constructed(0x30, vec![Node::primitive(0x02, &[1])]),
-        ],
-    )
-    .encode()
-}
-
-/// An RFC 3161 token over `data` from the example TSA: the TSTInfo is
-/// built here (genTime fixed; `openssl ts -reply` stamps the current time)
-/// and signed by OpenSSL as a TSA signs it (`cms -sign -cades`:
-/// id-ct-TSTInfo content, ESS signing-certificate-v2); `openssl ts -verify`
-/// checks it at genTime.
 fn timestamp_token(env: &Env, data: &[u8], name: &str) -> Vec<u8> {
-    let data_path = env.p(&format!("{name}.bin"));
-    std::fs::write(&data_path, data).unwrap();
-    let tst = env.p(&format!("{name}.tstinfo"));
-    std::fs::write(&tst, tst_info_der(data, name.len() as u8)).unwrap();
-    let token = env.p(&format!("{name}.tst"));
-    openssl(&[
-        "cms",
-        "-sign",
-        "-binary",
-        "-nodetach",
-        "-cades",
-        "-md",
-        "sha256",
-        "-econtent_type",
-        "1.2.840.113549.1.9.16.1.4",
-        "-in",
-        &tst,
-        "-signer",
-        &env.c("tsa.pem"),
-        "-inkey",
-        &env.c("tsa.key"),
-        "-certfile",
-        &env.c("intermediate.pem"),
-        "-outform",
-        "DER",
-        "-out",
-        &token,
-    ])
-    .unwrap();
-    // OpenSSL's own check of the token over the data.
-    let untrusted = env.p("tsa-chain.pem");
-    std::fs::write(
-        &untrusted,
-        [
-            std::fs::read(env.c("tsa.pem")).unwrap(),
-            std::fs::read(env.c("intermediate.pem")).unwrap(),
-        ]
-        .concat(),
-    )
-    .unwrap();
-    openssl(&[
-        "ts",
-        "-verify",
-        "-token_in",
-        "-in",
-        &token,
-        "-data",
-        &data_path,
-        "-CAfile",
-        &env.c("root.pem"),
-        "-untrusted",
-        &untrusted,
-        "-attime",
-        &GEN_TIME.to_string(),
-    ])
-    .unwrap_or_else(|e| panic!("openssl ts -verify: {e}"));
-    std::fs::read(&token).unwrap()
+    validate_tests::fixtures::timestamp_token(&env.dir, data, name)
 }
 
 const TS_ATTR: &str = "1.2.840.113549.1.9.16.2.14";
@@ -757,7 +658,10 @@ fn rfc3161_timestamp_proves_existence_before_expiry() {
     let ts = &s.timestamps[0];
     assert!(ts.valid && ts.imprint_matches, "{:#?}", ts.findings);
     let gen_time = ts.gen_time.unwrap();
-    assert_eq!(gen_time, Timestamp::from_unix_seconds(GEN_TIME));
+    assert_eq!(
+        gen_time,
+        Timestamp::from_unix_seconds(validate_tests::fixtures::GEN_TIME)
+    );
     assert_eq!(
         s.path_time, gen_time,
         "a valid timestamp sets the path time"

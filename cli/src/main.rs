@@ -6,6 +6,7 @@ mod archive;
 mod cert;
 mod chain;
 mod input;
+mod serve;
 mod verify;
 
 use std::process::ExitCode;
@@ -32,6 +33,8 @@ enum Command {
     Verify(Box<verify::VerifyArgs>),
     /// Read a validation request (seed JSON) on stdin and print the report.
     Request(verify::RequestArgs),
+    /// Serve the validation, health and archive APIs over HTTP(S).
+    Serve(serve::ServeArgs),
 }
 
 /// Exit codes of CLI.md: 0 valid / success, 1 found invalid, 2 bad input or usage.
@@ -58,5 +61,6 @@ fn main() -> ExitCode {
         Command::Chain(args) => chain::run(*args),
         Command::Verify(args) => verify::run_verify(*args),
         Command::Request(args) => verify::run_request(args),
+        Command::Serve(args) => serve::run(args),
     }
 }

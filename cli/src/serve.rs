@@ -1,6 +1,7 @@
 //! `validate serve`: the seeds' HTTP(S) APIs (docs/server.md), served by
 //! the `validate-server` crate until SIGTERM or SIGINT.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -27,6 +28,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_target(false)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let mut config = match Config::from_file(&args.config) {
         Ok(config) => config,

@@ -87,8 +87,11 @@ fn archive_error(e: ArchiveError) -> ApiError {
     match e {
         ArchiveError::BadRequest(bad) => bad_request(bad),
         ArchiveError::MissingScope => missing_scope(validate::archive::CODESIGN_MANAGE_SCOPE),
-        ArchiveError::InvalidEntry { .. } | ArchiveError::DuplicateId(_) => {
+        ArchiveError::InvalidEntry { .. } => {
             ApiError::new(StatusCode::BAD_REQUEST, "invalid_entry", e.to_string())
+        }
+        ArchiveError::DuplicateId(_) => {
+            ApiError::new(StatusCode::CONFLICT, "duplicate_entry", e.to_string())
         }
         other => ApiError::internal("archive", other),
     }
@@ -134,8 +137,6 @@ pub(crate) async fn retrieve(
             format!("the body is not UTF-8: {e}"),
         )
     })?;
-    // The seed: "All parameters are optional": an empty body is `{}`.
-    let text = if text.trim().is_empty() { "{}" } else { text };
     let request = ArchiveRequest::from_json(text).map_err(bad_request)?;
     let response = pool
         .with(move |archive| archive.retrieve(&caller, &request))

@@ -568,3 +568,51 @@ fn https_with_a_test_certificate() {
             .is_err()
     );
 }
+
+#[test]
+fn the_openapi_document_names_every_endpoint_the_server_has() {
+    let server = TestServer::start("");
+    server.fill_archive();
+    let (status, text, ct) = get(&server.url("/openapi.json"));
+    assert_eq!(status, 200);
+    assert!(ct.starts_with("application/json"));
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(doc["openapi"], "3.0.3");
+    let mut paths: Vec<(String, String)> = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            paths.push((method.clone(), path.clone()));
+        }
+    }
+    paths.sort();
+    let expected = [
+        ("get", "/health/{tenant}"),
+        ("get", "/healthcheck"),
+        ("get", "/metrics"),
+        ("get", "/openapi.json"),
+        ("post", "/validate"),
+        ("post", "/validate/{tenant}"),
+        ("post", "/vedsdk/Codesign/RecordArchiveEntries"),
+        ("post", "/vedsdk/Codesign/RetrieveArchiveEntries"),
+    ];
+    let got: Vec<(&str, &str)> = paths
+        .iter()
+        .map(|(m, p)| (m.as_str(), p.as_str()))
+        .collect();
+    assert_eq!(got, expected);
+    // Each documented operation is routed (neither 404 nor 405) and every
+    // status it answers is one the document lists for it.
+    for (method, path) in expected {
+        let url = server.url(&path.replace("{tenant}", "example"));
+        let (status, _, _) = match method {
+            "get" => get(&url),
+            _ => post(&url, "application/json", Some(ADMIN), b"{}"),
+        };
+        let documented = &doc["paths"][path][method]["responses"];
+        assert!(
+            documented.get(status.to_string()).is_some(),
+            "{method} {path}: {status} not documented"
+        );
+        assert!(status != 404 && status != 405, "{method} {path}: {status}");
+    }
+}

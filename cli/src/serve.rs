@@ -36,10 +36,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
     };
     config.override_listen(args.listen);
     config.override_archive(args.archive);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match validate_server::runtime() {
         Ok(runtime) => runtime,
         Err(e) => return bad_input(&format!("starting the runtime: {e}")),
     };

@@ -24,6 +24,7 @@ use crate::config::{Config, Limits};
 use crate::error::{ApiError, json_error_bodies};
 use crate::health;
 use crate::metrics::{self, Metrics};
+use crate::pool::ValidationPool;
 use crate::tenant::Tenant;
 use crate::validation;
 
@@ -36,8 +37,8 @@ pub(crate) struct AppState {
     pub(crate) tokens: Arc<Tokens>,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) limits: Limits,
-    /// Validations running on the blocking pool.
-    pub(crate) validations: Arc<Semaphore>,
+    /// The threads validations run on.
+    pub(crate) validations: Arc<ValidationPool>,
     /// Requests being handled by the work routes (validation, archive).
     requests: Arc<Semaphore>,
 }
@@ -67,7 +68,7 @@ impl AppState {
             tokens: Arc::new(Tokens::new(&config.tokens)),
             metrics: Arc::new(Metrics::new()),
             limits: config.limits,
-            validations: Arc::new(Semaphore::new(limit)),
+            validations: Arc::new(ValidationPool::new(config.limits.validation_threads)?),
             requests: Arc::new(Semaphore::new(limit)),
         })
     }

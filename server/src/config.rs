@@ -151,6 +151,9 @@ pub struct Limits {
     pub request_timeout: Duration,
     /// Requests to `/validate` and the archive handled at once; more get 503.
     pub max_concurrent_requests: usize,
+    /// Validations running at once on the blocking pool; the other admitted
+    /// requests wait for a slot.
+    pub validation_threads: usize,
     /// On SIGTERM/SIGINT, how long in-flight requests may take to finish.
     pub shutdown_grace: Duration,
 }
@@ -172,6 +175,11 @@ impl Default for Limits {
             // per core keep the cores busy; the rest wait in the queue of
             // their TCP connection or are shed with 503.
             max_concurrent_requests: 64,
+            // One validation per core: CPU-bound work on more threads than
+            // cores only adds context switches and cold caches (measured in
+            // docs/benchmarks.md). Tenants whose validations wait on CRL or
+            // OCSP fetches may want more.
+            validation_threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
             shutdown_grace: Duration::from_secs(30),
         }
     }
@@ -263,6 +271,7 @@ struct RawLimits {
     body_read_timeout_secs: Option<f64>,
     request_timeout_secs: Option<f64>,
     max_concurrent_requests: Option<usize>,
+    validation_threads: Option<usize>,
     shutdown_grace_secs: Option<f64>,
 }
 
@@ -497,6 +506,7 @@ fn limits(raw: RawLimits) -> Result<Limits, ConfigError> {
         max_concurrent_requests: raw
             .max_concurrent_requests
             .unwrap_or(d.max_concurrent_requests),
+        validation_threads: raw.validation_threads.unwrap_or(d.validation_threads),
         shutdown_grace: secs(
             "shutdown_grace_secs",
             raw.shutdown_grace_secs,
@@ -511,6 +521,11 @@ fn limits(raw: RawLimits) -> Result<Limits, ConfigError> {
     within(
         "limits.max_concurrent_requests",
         limits.max_concurrent_requests,
+        bounds::CONCURRENCY,
+    )?;
+    within(
+        "limits.validation_threads",
+        limits.validation_threads,
         bounds::CONCURRENCY,
     )?;
     if limits.request_timeout <= limits.body_read_timeout {
@@ -586,6 +601,10 @@ mod tests {
             (
                 "[limits]\nmax_concurrent_requests = 0",
                 "limits.max_concurrent_requests",
+            ),
+            (
+                "[limits]\nvalidation_threads = 0",
+                "limits.validation_threads",
             ),
             (
                 "[limits]\nbody_read_timeout_secs = 0.0",

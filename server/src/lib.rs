@@ -31,6 +31,7 @@ mod error;
 mod files;
 mod health;
 mod metrics;
+mod pool;
 mod serve;
 mod tenant;
 mod tls;
@@ -38,4 +39,4 @@ mod validation;
 
 pub use config::{ArchiveConfig, Config, ConfigError, Limits, TenantConfig, TlsFiles, TokenConfig};
 pub use files::{load_policy_file, read_file, revocation_sources};
-pub use serve::{Server, ServerError, shutdown_signal};
+pub use serve::{Server, ServerError, runtime, shutdown_signal};

@@ -9,7 +9,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{AT, example, post, post_json, requests, url_encoded};
+use common::{AT, example, example_tokens, post, post_json, requests, url_encoded};
 use serde_json::Value;
 
 fn validate() -> Command {
@@ -56,12 +56,14 @@ fn serve_answers_as_validate_request_and_stops_on_sigterm() {
         format!(
             "listen = \"127.0.0.1:1\"\ndefault_tenant = \"example\"\n\
              [tenants.example]\npolicy = '{}'\noffline = true\nvalidation_time = \"{AT}\"\n\
-             [archive]\npath = \"from-file.sqlite\"\n",
-            example("policy.json").display()
+             [archive]\npath = \"from-file.sqlite\"\n{}",
+            example("policy.json").display(),
+            example_tokens(),
         ),
     )
     .unwrap();
     let db = dir.path().join("from-flag.sqlite");
+    let log = dir.path().join("server.log");
     let mut child = validate()
         .arg("serve")
         .arg("--config")
@@ -69,7 +71,7 @@ fn serve_answers_as_validate_request_and_stops_on_sigterm() {
         .args(["--listen", "127.0.0.1:0", "--archive"])
         .arg(&db)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::from(std::fs::File::create(&log).unwrap()))
         .spawn()
         .unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
@@ -99,6 +101,14 @@ fn serve_answers_as_validate_request_and_stops_on_sigterm() {
         assert_eq!((status, json), (200, expected), "{name} urlencoded");
     }
 
+    let archive = format!("http://{addr}/vedsdk/Codesign/RetrieveArchiveEntries");
+    let (status, body) = post_json(&archive, Some(common::ADMIN), "{}");
+    assert_eq!(
+        (status, body["TotalCount"].as_u64()),
+        (200, Some(0)),
+        "{body}"
+    );
+
     let kill = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -106,6 +116,21 @@ fn serve_answers_as_validate_request_and_stops_on_sigterm() {
     assert!(kill.success());
     let status = wait(&mut child, Duration::from_secs(30));
     assert_eq!(status.code(), Some(0), "{status:?}");
+
+    // The log names requests and the token's label, never the token nor
+    // the documents.
+    let log = std::fs::read_to_string(&log).unwrap();
+    assert!(log.contains("path=/validate/example"), "{log}");
+    assert!(log.contains("token=\"admin\""), "{log}");
+    assert!(
+        !log.contains(common::ADMIN),
+        "the token is in the log:\n{log}"
+    );
+    for (_, request) in requests(dir.path()) {
+        let signature = request["signature"].as_str().unwrap();
+        assert!(!log.contains(&signature[..40]), "a document is in the log");
+    }
+    assert!(log.contains("SIGTERM"), "{log}");
 }
 
 #[test]

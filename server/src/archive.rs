@@ -7,6 +7,7 @@
 //! keeps `connections` of them; a request takes one for the time of its
 //! database call, which runs on the blocking pool.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -27,7 +28,7 @@ use crate::error::ApiError;
 pub(crate) struct ArchivePool {
     idle: Mutex<Vec<Archive>>,
     /// One permit per connection: a request waits here, not on the mutex.
-    permits: Semaphore,
+    permits: Arc<Semaphore>,
 }
 
 impl ArchivePool {
@@ -38,7 +39,7 @@ impl ArchivePool {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(ArchivePool {
             idle: Mutex::new(idle),
-            permits: Semaphore::new(connections),
+            permits: Arc::new(Semaphore::new(connections)),
         })
     }
 
@@ -47,24 +48,31 @@ impl ArchivePool {
         self: &Arc<Self>,
         work: impl FnOnce(&mut Archive) -> T + Send + 'static,
     ) -> Result<T, ApiError> {
-        let permit = self
-            .permits
-            .acquire()
+        // The permit moves into the blocking task: when a request is given
+        // up while its call runs, the connection is still out of the pool
+        // until the call ends, and so is its permit.
+        let permit = Arc::clone(&self.permits)
+            .acquire_owned()
             .await
             .map_err(|e| ApiError::internal("archive pool closed", e))?;
         let pool = Arc::clone(self);
         let outcome = tokio::task::spawn_blocking(move || {
             let taken = pool.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
             let mut archive = taken.ok_or("no idle connection under a permit")?;
-            let result = work(&mut archive);
+            let Ok(result) = catch_unwind(AssertUnwindSafe(|| work(&mut archive))) else {
+                // A bug in the call: the connection may be mid-transaction,
+                // so it is dropped and its permit with it (the pool shrinks).
+                permit.forget();
+                return Err("an archive call panicked");
+            };
             pool.idle
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .push(archive);
+            drop(permit);
             Ok::<_, &'static str>(result)
         })
         .await;
-        drop(permit);
         match outcome {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(bug)) => Err(ApiError::internal("archive pool", bug)),

@@ -1,9 +1,9 @@
 //! The validation pool: `limits.validation_threads` threads taking jobs
 //! from one queue, off the async threads. A thread that finishes a job takes
-//! the next one at once, with no wake-up through the async side (measured:
-//! a semaphore in front of `spawn_blocking` cost a quarter of the HTTP
-//! throughput, docs/benchmarks.md). The queue holds at most one job per
-//! admitted request, so `limits.max_concurrent_requests` bounds it.
+//! the next one at once, with no wake-up through the async side (the best
+//! of the designs measured in docs/benchmarks.md, "HTTP service"). The
+//! queue holds at most one job per admitted request, so
+//! `limits.max_concurrent_requests` bounds it.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::mpsc::{Receiver, Sender, channel};

@@ -198,8 +198,8 @@ pub async fn shutdown_signal() {
 /// The tokio runtime for a server: validations run on their own threads
 /// (`limits.validation_threads`) and archive calls on the blocking pool, so
 /// the async side only parses HTTP and moves bytes: one worker thread per
-/// four cores, at least one (measured on 2 cores: one worker gave 15% more
-/// requests per CPU-second than two, docs/benchmarks.md).
+/// four cores, at least one (on 2 cores one worker did better than two in
+/// every comparison of docs/benchmarks.md, "HTTP service").
 pub fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     tokio::runtime::Builder::new_multi_thread()

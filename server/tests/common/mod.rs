@@ -33,7 +33,7 @@ pub fn b64(bytes: &[u8]) -> String {
 }
 
 /// The token section of examples/server/config.toml, reused as is.
-fn example_tokens() -> String {
+pub fn example_tokens() -> String {
     let text = std::fs::read_to_string(example("server/config.toml")).unwrap();
     let start = text.find("[[tokens]]").unwrap();
     text[start..].to_string()

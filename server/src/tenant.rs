@@ -84,3 +84,50 @@ impl Tenant {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> TenantConfig {
+        let policy = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/policy.json");
+        TenantConfig {
+            policy,
+            crls: Vec::new(),
+            offline: true,
+            validation_time: Some("2027-01-01T00:00:00Z".parse().unwrap()),
+            health_interval: Duration::from_secs(5),
+        }
+    }
+
+    fn mark_stale(tenant: &Tenant) {
+        let mut doc = tenant.health();
+        doc.status = "STALE".into();
+        *tenant.health.write().unwrap() = Arc::new(doc);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_prober_replaces_the_document_at_its_cadence_only() {
+        let tenant = Arc::new(Tenant::load("t", &config()).unwrap());
+        assert_eq!(tenant.health().status, "OK");
+        mark_stale(&tenant);
+        let prober = tokio::spawn(Arc::clone(&tenant).probe_forever());
+        tokio::time::sleep(Duration::from_millis(4_900)).await;
+        assert_eq!(tenant.health().status, "STALE", "probed before its interval");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        // The probe runs on the blocking pool, in real time.
+        for _ in 0..500 {
+            if tenant.health().status == "OK" {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(tenant.health().status, "OK", "not probed after its interval");
+        // And again one interval later, not before.
+        mark_stale(&tenant);
+        tokio::time::sleep(Duration::from_millis(4_500)).await;
+        assert_eq!(tenant.health().status, "STALE");
+        prober.abort();
+    }
+}

@@ -90,7 +90,8 @@ mod tests {
     use super::*;
 
     fn config() -> TenantConfig {
-        let policy = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/policy.json");
+        let policy =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/policy.json");
         TenantConfig {
             policy,
             crls: Vec::new(),
@@ -113,7 +114,11 @@ mod tests {
         mark_stale(&tenant);
         let prober = tokio::spawn(Arc::clone(&tenant).probe_forever());
         tokio::time::sleep(Duration::from_millis(4_900)).await;
-        assert_eq!(tenant.health().status, "STALE", "probed before its interval");
+        assert_eq!(
+            tenant.health().status,
+            "STALE",
+            "probed before its interval"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
         // The probe runs on the blocking pool, in real time.
         for _ in 0..500 {
@@ -123,7 +128,11 @@ mod tests {
             std::thread::sleep(Duration::from_millis(10));
             tokio::task::yield_now().await;
         }
-        assert_eq!(tenant.health().status, "OK", "not probed after its interval");
+        assert_eq!(
+            tenant.health().status,
+            "OK",
+            "not probed after its interval"
+        );
         // And again one interval later, not before.
         mark_stale(&tenant);
         tokio::time::sleep(Duration::from_millis(4_500)).await;

@@ -95,21 +95,30 @@ async fn validate(
         }
     };
     let bytes = read_body(body, &state.limits).await?;
-    let json = match form {
-        // Checked as UTF-8 on the blocking thread, without a copy.
-        Form::Json => Json(bytes),
-        Form::UrlEncoded => Text(object(&url_encoded_fields(&bytes)?)),
-        Form::Multipart(boundary) => Text(object(&multipart_fields(bytes, boundary).await?)),
+    // Only the multipart split runs here (it is a scan over bytes already
+    // read); decoding, base64 and the JSON object are made on the pool.
+    let input = match form {
+        Form::Json => Input::Json(bytes),
+        Form::UrlEncoded => Input::UrlEncoded(bytes),
+        Form::Multipart(boundary) => Input::Parts(multipart_parts(bytes, boundary).await?),
     };
     let metrics = Arc::clone(&state.metrics);
     let body = state
         .validations
         .run(move || {
-            let text = match &json {
-                Json(bytes) => {
+            let built;
+            let text = match &input {
+                Input::Json(bytes) => {
                     std::str::from_utf8(bytes).map_err(|e| not_utf8("the JSON body", e))?
                 }
-                Text(text) => text.as_str(),
+                Input::UrlEncoded(bytes) => {
+                    built = object(&url_encoded_fields(bytes)?);
+                    built.as_str()
+                }
+                Input::Parts(parts) => {
+                    built = object(&multipart_fields(parts)?);
+                    built.as_str()
+                }
             };
             let report = tenant.validator.validate_json(text, tenant.now());
             metrics.verdict(&tenant.name, &report);
@@ -131,10 +140,11 @@ const REPORT_CAPACITY: usize = 4096;
 enum Input {
     /// A JSON body as received.
     Json(Bytes),
-    /// The JSON object built from a form.
-    Text(String),
+    /// An urlencoded body as received.
+    UrlEncoded(Bytes),
+    /// The named parts of a multipart body.
+    Parts(Vec<(String, Bytes)>),
 }
-use Input::{Json, Text};
 
 enum Form {
     Json,
@@ -192,12 +202,8 @@ fn url_encoded_fields(body: &[u8]) -> Result<Vec<(String, String)>, ApiError> {
         .collect()
 }
 
-/// The parts of a multipart body: `pdfFile` as base64 of its bytes (the
-/// request's `pdfFile`), every other part as its UTF-8 text.
-async fn multipart_fields(
-    body: Bytes,
-    boundary: String,
-) -> Result<Vec<(String, String)>, ApiError> {
+/// The named parts of a multipart body, in order.
+async fn multipart_parts(body: Bytes, boundary: String) -> Result<Vec<(String, Bytes)>, ApiError> {
     let stream = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(body) });
     let mut multipart = multer::Multipart::new(stream, boundary);
     let bad = |e: multer::Error| {
@@ -207,7 +213,7 @@ async fn multipart_fields(
             format!("multipart body: {e}"),
         )
     };
-    let mut fields = Vec::new();
+    let mut parts = Vec::new();
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
         let name = field
             .name()
@@ -219,16 +225,26 @@ async fn multipart_fields(
                 )
             })?
             .to_string();
-        let bytes = field.bytes().await.map_err(bad)?;
-        let value = if name == PDF_FILE_PART {
-            Base64::encode_string(&bytes)
-        } else {
-            String::from_utf8(bytes.to_vec())
-                .map_err(|e| not_utf8(&format!("multipart part '{name}'"), e))?
-        };
-        fields.push((name, value));
+        parts.push((name, field.bytes().await.map_err(bad)?));
     }
-    Ok(fields)
+    Ok(parts)
+}
+
+/// The fields of multipart parts: `pdfFile` as base64 of its bytes (the
+/// request's `pdfFile`), every other part as its UTF-8 text.
+fn multipart_fields(parts: &[(String, Bytes)]) -> Result<Vec<(String, String)>, ApiError> {
+    parts
+        .iter()
+        .map(|(name, bytes)| {
+            let value = if name == PDF_FILE_PART {
+                Base64::encode_string(bytes)
+            } else {
+                String::from_utf8(bytes.to_vec())
+                    .map_err(|e| not_utf8(&format!("multipart part '{name}'"), e))?
+            };
+            Ok((name.clone(), value))
+        })
+        .collect()
 }
 
 #[cfg(test)]

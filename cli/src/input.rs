@@ -44,26 +44,13 @@ pub fn all_certificates(paths: &[std::path::PathBuf]) -> Result<Vec<Certificate>
 }
 
 /// Revocation data and retrieval for the CLI: the CRLs of `--crls`, and
-/// the HTTP fetcher unless `offline`.
+/// the HTTP fetcher unless `offline` (the server's tenants load theirs the
+/// same way).
 pub fn revocation_sources(
     crl_files: &[std::path::PathBuf],
     offline: bool,
 ) -> Result<validate::revocation::RevocationSources, String> {
-    let mut sources = validate::revocation::RevocationSources::new();
-    for path in crl_files {
-        let bytes = read_file(path)?;
-        let crls = validate::revocation::read_crls(&bytes)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        for crl in crls {
-            sources.add_crl(std::sync::Arc::new(crl));
-        }
-    }
-    if !offline {
-        sources = sources.with_fetcher(std::sync::Arc::new(
-            validate::revocation::HttpFetcher::default(),
-        ));
-    }
-    Ok(sources)
+    validate_server::revocation_sources(crl_files, offline)
 }
 
 /// `--revocation none|soft|hard`.

@@ -9,7 +9,7 @@ use base64ct::{Base64, Encoding};
 use clap::Args;
 use validate::Timestamp;
 use validate::path::{CertificatePool, Purpose, TrustStore};
-use validate::policy::{PolicyFile, ValidationPolicy};
+use validate::policy::ValidationPolicy;
 use validate::report::ValidationReport;
 use validate::request::{SignatureType, ValidationRequest};
 use validate::validator::Validator;
@@ -248,17 +248,6 @@ fn load_validator(args: &PolicyArgs) -> Result<Validator, String> {
 }
 
 fn load_policy_file(path: &Path) -> Result<ValidationPolicy, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-    PolicyFile::from_json(&text)
-        .and_then(|file| {
-            file.into_policy(|name| {
-                let full = base.join(name);
-                std::fs::read(&full).map_err(|e| validate::Error::Invalid {
-                    what: "policy file",
-                    rule: format!("{}: {e}", full.display()),
-                })
-            })
-        })
-        .map_err(|e| format!("{}: {e}", path.display()))
+    // One loader for the CLI and the server's tenants.
+    validate_server::load_policy_file(path)
 }

@@ -32,10 +32,13 @@ addr=$(sed -n 's/^listening on //p' "$tmp/stdout")
 [ -n "$addr" ] || { echo "validate serve did not start" >&2; exit 1; }
 
 # A fixed seed keeps CI runs reproducible; change it locally to explore.
+# Run from the temporary folder: schemathesis keeps a cache (.schemathesis/)
+# in its working directory.
+config="$PWD/server/tests/schemathesis.toml"
 st() {
-  python3 -c "import sys; from schemathesis.cli import schemathesis; sys.argv[0] = \"schemathesis\"; schemathesis()" --config-file server/tests/schemathesis.toml run \
+  (cd "$tmp" && python3 -c "import sys; from schemathesis.cli import schemathesis; sys.argv[0] = \"schemathesis\"; schemathesis()" --config-file "$config" run \
     "http://$addr/openapi.json" --seed 20261204 --max-examples 100 --workers 1 \
-    --warnings off --no-color "$@"
+    --warnings off --no-color "$@")
 }
 st -H "Authorization: Bearer example-admin"
 st -H "Authorization: Bearer example-recorder" --include-path /vedsdk/Codesign/RecordArchiveEntries

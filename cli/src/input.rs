@@ -2,23 +2,11 @@
 
 use std::path::Path;
 
-use validate::{Certificate, Error, MAX_BUNDLE_SIZE};
+use validate::Certificate;
 
-/// Reads a file whole, refusing files over the bundle limit before reading them.
+/// Reads a file whole, stopping at the input limit (the server's reader).
 pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    if meta.len() > MAX_BUNDLE_SIZE as u64 {
-        return Err(format!(
-            "{}: {}",
-            path.display(),
-            Error::TooLarge {
-                what: "a certificate file",
-                size: usize::try_from(meta.len()).unwrap_or(usize::MAX),
-                limit: MAX_BUNDLE_SIZE,
-            }
-        ));
-    }
-    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+    validate_server::read_file(path)
 }
 
 /// Every certificate of a file; each failure is a line naming the file.

@@ -164,14 +164,17 @@ fn verify_pdf(args: &VerifyArgs) -> Option<ExitCode> {
     ))
 }
 
+/// Largest request read on standard input: a base64 PDF of 128 MiB fits.
+const MAX_REQUEST: usize = 192 * 1024 * 1024;
+
 pub fn run_request(args: RequestArgs) -> ExitCode {
     let prepared = (|| {
         let validator = load_validator(&args.policy)?;
         let at = time(&args.policy)?;
-        let mut json = String::new();
-        std::io::stdin()
-            .read_to_string(&mut json)
+        let json = validate::read_limited(std::io::stdin(), MAX_REQUEST, "a validation request")
             .map_err(|e| format!("standard input: {e}"))?;
+        let json =
+            String::from_utf8(json).map_err(|e| format!("standard input: not UTF-8: {e}"))?;
         Ok::<_, String>((validator, json, at))
     })();
     match prepared {

@@ -13,19 +13,9 @@ use validate::{Error, MAX_BUNDLE_SIZE};
 /// Reads a file whole, refusing files over the core's bundle limit
 /// (`validate::MAX_BUNDLE_SIZE`) before reading them. `Err` names the file.
 pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    if meta.len() > MAX_BUNDLE_SIZE as u64 {
-        return Err(format!(
-            "{}: {}",
-            path.display(),
-            Error::TooLarge {
-                what: "a certificate file",
-                size: usize::try_from(meta.len()).unwrap_or(usize::MAX),
-                limit: MAX_BUNDLE_SIZE,
-            }
-        ));
-    }
-    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    validate::read_limited(file, MAX_BUNDLE_SIZE, "an input file")
+        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Loads a policy file (JSON, `docs/policy.md`); the certificate files it
@@ -36,7 +26,8 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
 /// assert_eq!(policy.name, "example");
 /// ```
 pub fn load_policy_file(path: &Path) -> Result<ValidationPolicy, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let text = String::from_utf8(read_file(path)?)
+        .map_err(|e| format!("{}: not UTF-8 text: {e}", path.display()))?;
     let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
     PolicyFile::from_json(&text)
         .and_then(|file| {

@@ -6,6 +6,9 @@
 //! validation time and input files. `doors run DIR NAME` prints the report
 //! of case NAME from the Rust `Validator` (`serde_json::to_string`), the
 //! text every other door (CLI, C, Python) must give for the same inputs.
+//! `doors mutants POLICY AT SIGNATURE [CONTENT]` prints, as a JSON array,
+//! the single-byte mutants of SIGNATURE (`flip i`, `drop i`, `insert i`)
+//! the Rust door accepts, for the other doors' mutation tests to compare.
 
 use std::path::{Path, PathBuf};
 
@@ -27,8 +30,14 @@ fn main() {
     match args.get(1).map(String::as_str) {
         Some("fixtures") => fixtures(Path::new(&args[2])),
         Some("run") => println!("{}", run(Path::new(&args[2]), &args[3])),
+        Some("mutants") => println!(
+            "{}",
+            accepted_mutants(&args[2], &args[3], &args[4], args.get(5))
+        ),
         _ => {
-            eprintln!("usage: doors fixtures DIR | doors run DIR NAME");
+            eprintln!(
+                "usage: doors fixtures DIR | doors run DIR NAME | doors mutants POLICY AT SIGNATURE [CONTENT]"
+            );
             std::process::exit(2);
         }
     }
@@ -253,4 +262,30 @@ fn run(dir: &Path, name: &str) -> String {
         other => panic!("unknown kind {other}"),
     };
     serde_json::to_string(&report).unwrap()
+}
+
+/// The names of the mutants of `signature` the Rust door accepts (the
+/// mutations of tests/tests/mutation.rs, which vets each accepted one).
+fn accepted_mutants(policy: &str, at: &str, signature: &str, content: Option<&String>) -> String {
+    let v = validator(policy);
+    let at: Timestamp = at.parse().unwrap();
+    let signature = std::fs::read(signature).unwrap();
+    let content = content.map(|c| std::fs::read(c).unwrap());
+    let mut accepted = Vec::new();
+    for i in 0..signature.len() {
+        let mut flipped = signature.clone();
+        flipped[i] ^= 0xFF;
+        let mut dropped = signature.clone();
+        dropped.remove(i);
+        let mut inserted = signature.clone();
+        inserted.insert(i, 0);
+        for (what, mutant) in [("flip", flipped), ("drop", dropped), ("insert", inserted)] {
+            let mut reader = content.as_deref();
+            let detached = reader.as_mut().map(|r| r as &mut dyn std::io::Read);
+            if v.verify_cms(&mutant, detached, at).is_acceptable() {
+                accepted.push(format!("{what} {i}"));
+            }
+        }
+    }
+    serde_json::to_string(&accepted).unwrap()
 }

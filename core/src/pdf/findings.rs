@@ -86,6 +86,10 @@ pdf_codes! {
         "A document timestamp (ETSI.RFC3161) does not verify: token signature, TSA path or messageImprint over the ByteRange bytes (ETSI EN 319 142-1 5.4).";
     EncryptionUnsupported = 30320, Error,
         "The file uses a security handler, revision or cipher other than the standard handler R2-R6 with RC4, AES-128 or AES-256 (ISO 32000-1 7.6, ISO 32000-2 7.6.4).";
+    PasswordMissing = 30319, Error,
+        "The file is encrypted and the empty user password does not open it: a password is needed (pdfPassword, --pdf-password). An input error, not an invalid signature.";
+    PasswordWrong = 30325, Error,
+        "The password given is neither the user nor the owner password of the encrypted file (ISO 32000-1 7.6.3.4, ISO 32000-2 7.6.4.4). An input error, not an invalid signature.";
     DigestMismatch = 30321, Error,
         "The digest the signature signs (adbe.pkcs7.sha1 content, adbe.x509.rsa_sha1 value) is not the digest of the ByteRange bytes.";
     CertificationNotFirst = 30322, Error,

@@ -102,6 +102,12 @@ pdf_codes! {
         "A later revision adds or changes annotations (modification level ANNOTATIONS): an annotation can cover signed content (shadow attack, hide variant).";
     FormFilledAfterSigning = 30328, Info,
         "A later revision fills form fields or adds signatures (modification level FORM_FILLING), which approval signatures allow.";
+    RevokedBeforeProof = 30329, Error,
+        "A certificate of a signer or TSA path is revoked (by the DSS or the caller's revocation data) on or before the time the signature is proven to have existed (ETSI EN 319 102-1 5.6.2.4).";
+    RevokedAfterProof = 30330, Info,
+        "A certificate of a signer or TSA path was revoked after the time the signature is proven to have existed: the signature stands (ETSI EN 319 102-1 5.6.2.4).";
+    RevocationUnknown = 30331, Warning,
+        "No revocation status for a certificate of a signer or TSA path in the DSS or the caller's revocation data at the time the data is proven to exist or the validation time; an error in hard mode.";
     FieldTypeMismatch = 30326, Error,
         "A signature field's value is not a signature dictionary, or its /Type is not /Sig or /DocTimeStamp (ISO 32000-1 12.8.1, 12.7.4.5).";
 }

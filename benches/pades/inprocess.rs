@@ -25,7 +25,10 @@ fn main() {
     let json = serde_json::to_string(&report).unwrap();
     let elapsed = start.elapsed().as_secs_f64();
     let value: serde_json::Value = serde_json::from_str(&json).unwrap();
-    let entries = value["pdfSignatures"].as_array().cloned().unwrap_or_default();
+    let entries = value["pdfSignatures"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let valid = entries.iter().filter(|e| e["valid"] == true).count();
     println!("{elapsed:.6}");
     println!("{valid} of {} signatures valid", entries.len());

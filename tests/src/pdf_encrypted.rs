@@ -79,7 +79,10 @@ impl Encryption {
 }
 
 fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
-    let from = text.find(start).unwrap_or_else(|| panic!("{start} in {text}")) + start.len();
+    let from = text
+        .find(start)
+        .unwrap_or_else(|| panic!("{start} in {text}"))
+        + start.len();
     let to = text[from..].find(end).unwrap() + from;
     &text[from..to]
 }
@@ -155,7 +158,10 @@ pub fn encrypt_then_sign(dir: &Path, args: &[&str]) -> Vec<u8> {
             open(&catalog)
         ),
     );
-    pdf.object(page, &format!("{} /Annots [{field} 0 R] >>", open(&page_dict)));
+    pdf.object(
+        page,
+        &format!("{} /Annots [{field} 0 R] >>", open(&page_dict)),
+    );
     pdf.object(
         field,
         &format!(
@@ -186,4 +192,3 @@ pub fn pdfsig(dir: &Path, bytes: &[u8]) -> String {
         .expect("pdfsig runs");
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
-

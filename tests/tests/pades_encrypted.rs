@@ -32,7 +32,10 @@ const CASES: &[(&str, &[&str])] = &[
     ("R3 RC4 128-bit", &["128"]),
     ("R4 AES-128", &["128", "--use-aes=y"]),
     ("R6 AES-256", &["256"]),
-    ("R6 AES-256, object streams", &["256", "--object-streams=generate"]),
+    (
+        "R6 AES-256, object streams",
+        &["256", "--object-streams=generate"],
+    ),
 ];
 
 #[test]
@@ -55,7 +58,11 @@ fn signed_encrypted_files_verify_with_either_password() {
             // The decrypted /T and /M: the strings were decrypted with
             // their object's key, /Contents was not.
             assert_eq!(s.field_name, "Sig1", "{name}");
-            assert_eq!(s.claimed_time.as_deref(), Some("D:20260101000000Z"), "{name}");
+            assert_eq!(
+                s.claimed_time.as_deref(),
+                Some("D:20260101000000Z"),
+                "{name}"
+            );
             assert_eq!(s.coverage, Coverage::EntireFile, "{name}");
             assert_eq!(s.revision, Some(1), "{name}");
         }
@@ -97,7 +104,9 @@ fn signed_encrypted_file_altered_fails() {
     let s = &v.signatures[0];
     assert!(!s.valid);
     assert!(
-        s.findings.iter().any(|f| f.code == PdfCode::SignatureInvalid),
+        s.findings
+            .iter()
+            .any(|f| f.code == PdfCode::SignatureInvalid),
         "{:?}",
         s.findings
     );
@@ -116,7 +125,10 @@ fn unsupported_handlers_are_input_errors() {
     // The same bytes with an altered /P in an R6 file (Algorithm 13).
     let dir = tempfile::tempdir().unwrap();
     let bytes = encrypt_then_sign(dir.path(), CASES[3].1);
-    let pos = bytes.windows(6).position(|w| w == b"/P -4 ").expect("/P -4");
+    let pos = bytes
+        .windows(6)
+        .position(|w| w == b"/P -4 ")
+        .expect("/P -4");
     let mut altered = bytes.clone();
     altered[pos..pos + 6].copy_from_slice(b"/P -8 ");
     assert_eq!(

@@ -90,16 +90,35 @@ impl Env {
         openssl_at(
             "2027-01-01 00:00:00",
             &[
-                "req", "-new", "-key", &chain("leaf.key"), "-subj",
-                "/C=GB/O=Example Software Ltd/CN=Short-lived Signer", "-out", &self.p("signer.csr"),
+                "req",
+                "-new",
+                "-key",
+                &chain("leaf.key"),
+                "-subj",
+                "/C=GB/O=Example Software Ltd/CN=Short-lived Signer",
+                "-out",
+                &self.p("signer.csr"),
             ],
         );
         openssl_at(
             "2027-01-01 00:00:00",
             &[
-                "x509", "-req", "-in", &self.p("signer.csr"), "-CA", &chain("intermediate.pem"),
-                "-CAkey", &chain("intermediate.key"), "-set_serial", &format!("0x{SIGNER_SERIAL}"),
-                "-days", "365", "-sha256", "-extfile", &self.p("signer.ext"), "-out",
+                "x509",
+                "-req",
+                "-in",
+                &self.p("signer.csr"),
+                "-CA",
+                &chain("intermediate.pem"),
+                "-CAkey",
+                &chain("intermediate.key"),
+                "-set_serial",
+                &format!("0x{SIGNER_SERIAL}"),
+                "-days",
+                "365",
+                "-sha256",
+                "-extfile",
+                &self.p("signer.ext"),
+                "-out",
                 &self.p("signer.pem"),
             ],
         );
@@ -107,7 +126,10 @@ impl Env {
 
     fn der_of_pem(&self, pem: &str, kind: &str) -> Vec<u8> {
         let out = self.p("conv.der");
-        openssl_at(SIGNED_AT, &[kind, "-in", pem, "-outform", "DER", "-out", &out]);
+        openssl_at(
+            SIGNED_AT,
+            &[kind, "-in", pem, "-outform", "DER", "-out", &out],
+        );
         std::fs::read(out).unwrap()
     }
 
@@ -137,14 +159,32 @@ impl Env {
         openssl_at(
             time,
             &[
-                "ca", "-gencrl", "-batch", "-crldays", "3650", "-config",
-                &dir.join("ca.cnf").display().to_string(), "-keyfile", &chain(&format!("{ca}.key")),
-                "-cert", &chain(&format!("{ca}.pem")), "-out", &pem.display().to_string(),
+                "ca",
+                "-gencrl",
+                "-batch",
+                "-crldays",
+                "3650",
+                "-config",
+                &dir.join("ca.cnf").display().to_string(),
+                "-keyfile",
+                &chain(&format!("{ca}.key")),
+                "-cert",
+                &chain(&format!("{ca}.pem")),
+                "-out",
+                &pem.display().to_string(),
             ],
         );
         openssl_at(
             time,
-            &["crl", "-in", &pem.display().to_string(), "-outform", "DER", "-out", &out.display().to_string()],
+            &[
+                "crl",
+                "-in",
+                &pem.display().to_string(),
+                "-outform",
+                "DER",
+                "-out",
+                &out.display().to_string(),
+            ],
         );
         std::fs::read(out).unwrap()
     }
@@ -159,16 +199,34 @@ impl Env {
         openssl_at(
             time,
             &[
-                "ocsp", "-issuer", &chain("intermediate.pem"), "-cert", &self.p("signer.pem"),
-                "-no_nonce", "-reqout", &self.p("ocsp.req"),
+                "ocsp",
+                "-issuer",
+                &chain("intermediate.pem"),
+                "-cert",
+                &self.p("signer.pem"),
+                "-no_nonce",
+                "-reqout",
+                &self.p("ocsp.req"),
             ],
         );
         openssl_at(
             time,
             &[
-                "ocsp", "-index", &self.p("ocsp-index.txt"), "-rsigner", &chain("intermediate.pem"),
-                "-rkey", &chain("intermediate.key"), "-CA", &chain("intermediate.pem"), "-reqin",
-                &self.p("ocsp.req"), "-respout", &self.p("ocsp.der"), "-ndays", "3650",
+                "ocsp",
+                "-index",
+                &self.p("ocsp-index.txt"),
+                "-rsigner",
+                &chain("intermediate.pem"),
+                "-rkey",
+                &chain("intermediate.key"),
+                "-CA",
+                &chain("intermediate.pem"),
+                "-reqin",
+                &self.p("ocsp.req"),
+                "-respout",
+                &self.p("ocsp.der"),
+                "-ndays",
+                "3650",
             ],
         );
         std::fs::read(self.p("ocsp.der")).unwrap()
@@ -190,13 +248,29 @@ impl Env {
         .unwrap();
         openssl_at(
             time,
-            &["ts", "-query", "-data", &self.p("ts.bin"), "-sha256", "-cert", "-out", &self.p("ts.tsq")],
+            &[
+                "ts",
+                "-query",
+                "-data",
+                &self.p("ts.bin"),
+                "-sha256",
+                "-cert",
+                "-out",
+                &self.p("ts.tsq"),
+            ],
         );
         openssl_at(
             time,
             &[
-                "ts", "-reply", "-config", &self.p("tsa.cnf"), "-queryfile", &self.p("ts.tsq"),
-                "-token_out", "-out", &self.p("ts.tst"),
+                "ts",
+                "-reply",
+                "-config",
+                &self.p("tsa.cnf"),
+                "-queryfile",
+                &self.p("ts.tsq"),
+                "-token_out",
+                "-out",
+                &self.p("ts.tst"),
             ],
         );
         std::fs::read(self.p("ts.tst")).unwrap()
@@ -213,7 +287,10 @@ struct Doc {
 impl Doc {
     fn catalog(&mut self) {
         let fields: Vec<String> = self.fields.iter().map(|f| format!("{f} 0 R")).collect();
-        let dss = self.dss.map(|d| format!(" /DSS {d} 0 R")).unwrap_or_default();
+        let dss = self
+            .dss
+            .map(|d| format!(" /DSS {d} 0 R"))
+            .unwrap_or_default();
         self.pdf.object(
             1,
             &format!(
@@ -237,7 +314,8 @@ fn signed(env: &Env) -> Doc {
         dss: None,
     };
     doc.catalog();
-    doc.pdf.object(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+    doc.pdf
+        .object(2, "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
     doc.pdf.object(
         3,
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 300] /Contents 6 0 R /Annots [4 0 R] >>",
@@ -254,12 +332,30 @@ fn signed(env: &Env) -> Doc {
     openssl_at(
         SIGNED_AT,
         &[
-            "cms", "-sign", "-binary", "-outform", "DER", "-md", "sha256", "-in", &env.p("tbs.bin"),
-            "-signer", &env.p("signer.pem"), "-inkey", &chain("leaf.key"), "-certfile",
-            &chain("intermediate.pem"), "-out", &env.p("sig.der"),
+            "cms",
+            "-sign",
+            "-binary",
+            "-outform",
+            "DER",
+            "-md",
+            "sha256",
+            "-in",
+            &env.p("tbs.bin"),
+            "-signer",
+            &env.p("signer.pem"),
+            "-inkey",
+            &chain("leaf.key"),
+            "-certfile",
+            &chain("intermediate.pem"),
+            "-out",
+            &env.p("sig.der"),
         ],
     );
-    embed(&mut doc.pdf.bytes, gap, &std::fs::read(env.p("sig.der")).unwrap());
+    embed(
+        &mut doc.pdf.bytes,
+        gap,
+        &std::fs::read(env.p("sig.der")).unwrap(),
+    );
     doc
 }
 
@@ -354,7 +450,11 @@ fn sha1_hex(data: &[u8]) -> String {
 /// the VRI key hashes the whole string value).
 fn first_contents(bytes: &[u8]) -> Vec<u8> {
     let marker = b"/Contents <";
-    let at = bytes.windows(marker.len()).position(|w| w == marker).unwrap() + marker.len();
+    let at = bytes
+        .windows(marker.len())
+        .position(|w| w == marker)
+        .unwrap()
+        + marker.len();
     let end = bytes[at..].iter().position(|&b| b == b'>').unwrap() + at;
     (at..end)
         .step_by(2)
@@ -383,7 +483,11 @@ fn dss_data_revoked_on(env: &Env, date: Option<&str>, crl_time: &str, in_vri: bo
             env.der_of_pem(&chain("tsa.pem"), "x509"),
         ],
         crls: vec![root_crl],
-        ocsps: if revoked { Vec::new() } else { vec![env.ocsp(DSS_AT)] },
+        ocsps: if revoked {
+            Vec::new()
+        } else {
+            vec![env.ocsp(DSS_AT)]
+        },
         vri_crls: Vec::new(),
     };
     if in_vri {
@@ -409,16 +513,29 @@ fn check(bytes: &[u8], mode: RevocationMode) -> PdfValidation {
     let sources = RevocationSources::new();
     let mut ctx = VerifyContext::new(&anchors, options);
     ctx.revocation = Some(&sources);
-    verify_pdf(&mut std::io::Cursor::new(bytes.to_vec()), &ctx, &PdfOptions::default())
-        .unwrap_or_else(|e| panic!("{e:?}"))
+    verify_pdf(
+        &mut std::io::Cursor::new(bytes.to_vec()),
+        &ctx,
+        &PdfOptions::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"))
 }
 
 fn errors(v: &PdfValidation, i: usize) -> String {
     let s = &v.signatures[i];
-    let mut out: Vec<String> = s.findings.iter().map(|f| format!("{:?}: {}", f.code, f.detail)).collect();
+    let mut out: Vec<String> = s
+        .findings
+        .iter()
+        .map(|f| format!("{:?}: {}", f.code, f.detail))
+        .collect();
     if let Some(c) = &s.cms {
         for signer in &c.signers {
-            out.extend(signer.findings.iter().map(|f| format!("{:?}: {}", f.code, f.detail)));
+            out.extend(
+                signer
+                    .findings
+                    .iter()
+                    .map(|f| format!("{:?}: {}", f.code, f.detail)),
+            );
         }
     }
     out.join("\n")
@@ -428,9 +545,15 @@ fn errors(v: &PdfValidation, i: usize) -> String {
 fn pdfsig(dir: &Path, bytes: &[u8], n: usize) -> String {
     let path: PathBuf = dir.join("pdfsig.pdf");
     std::fs::write(&path, bytes).unwrap();
-    let out = Command::new("pdfsig").arg("-nocert").arg(&path).output().unwrap();
+    let out = Command::new("pdfsig")
+        .arg("-nocert")
+        .arg(&path)
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    let start = text.find(&format!("Signature #{n}:")).unwrap_or_else(|| panic!("{text}"));
+    let start = text
+        .find(&format!("Signature #{n}:"))
+        .unwrap_or_else(|| panic!("{text}"));
     let rest = &text[start + 4..];
     let end = rest.find("Signature #").map_or(rest.len(), |e| e);
     rest[..end].to_string()
@@ -475,7 +598,9 @@ fn timestamp_over_other_bytes_fails() {
     let (s, ts) = (&v.signatures[0], &v.signatures[1]);
     assert!(!ts.valid);
     assert!(
-        ts.findings.iter().any(|f| f.code == PdfCode::DocTimestampInvalid),
+        ts.findings
+            .iter()
+            .any(|f| f.code == PdfCode::DocTimestampInvalid),
         "{}",
         errors(&v, 1)
     );
@@ -498,7 +623,11 @@ fn b_lt_and_b_lta_with_the_dss_as_the_only_revocation_source() {
     add_dss(&mut doc, &dss_data(&env, false, false), &contents);
     let v = check(&doc.pdf.bytes, RevocationMode::Hard);
     let s = &v.signatures[0];
-    assert!(s.valid, "the DSS answers for every certificate: {}", errors(&v, 0));
+    assert!(
+        s.valid,
+        "the DSS answers for every certificate: {}",
+        errors(&v, 0)
+    );
     assert_eq!(s.pades_level, Some(PadesLevel::BLt));
     assert_eq!(s.modification_level, ModificationLevel::LtaUpdates);
     // B-LTA: a document timestamp after the DSS.
@@ -523,9 +652,14 @@ fn dss_crl_revoking_the_signer_fails() {
         for mode in [RevocationMode::Soft, RevocationMode::Hard] {
             let v = check(&doc.pdf.bytes, mode);
             let s = &v.signatures[0];
-            assert!(!s.valid, "revoked on 2027-05-01 (VRI only: {in_vri}, {mode:?})");
             assert!(
-                s.findings.iter().any(|f| f.code == PdfCode::RevokedBeforeProof),
+                !s.valid,
+                "revoked on 2027-05-01 (VRI only: {in_vri}, {mode:?})"
+            );
+            assert!(
+                s.findings
+                    .iter()
+                    .any(|f| f.code == PdfCode::RevokedBeforeProof),
                 "{}",
                 errors(&v, 0)
             );
@@ -535,7 +669,6 @@ fn dss_crl_revoking_the_signer_fails() {
         assert!(pdfsig(env.path(), &doc.pdf.bytes, 1).contains("Signature is Valid."));
     }
 }
-
 
 #[test]
 fn signer_revoked_after_the_timestamp_stays_valid() {
@@ -555,7 +688,9 @@ fn signer_revoked_after_the_timestamp_stays_valid() {
     let s = &v.signatures[0];
     assert!(s.valid, "{}", errors(&v, 0));
     assert!(
-        s.findings.iter().any(|f| f.code == PdfCode::RevokedAfterProof),
+        s.findings
+            .iter()
+            .any(|f| f.code == PdfCode::RevokedAfterProof),
         "{}",
         errors(&v, 0)
     );

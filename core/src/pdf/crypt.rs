@@ -262,7 +262,9 @@ impl AesV3Params<'_> {
 
     fn unwrap(&self, key: &[u8], wrapped: &[u8], name: &str) -> PdfResult<Vec<u8>> {
         let wrapped = wrapped.get(..32).ok_or_else(|| {
-            PdfError::malformed(format!("/{name} is shorter than 32 bytes (ISO 32000-2 7.6.4.4.7)"))
+            PdfError::malformed(format!(
+                "/{name} is shorter than 32 bytes (ISO 32000-2 7.6.4.4.7)"
+            ))
         })?;
         aes256_cbc_zero_iv_decrypt(key, wrapped)
     }
@@ -273,9 +275,12 @@ impl AesV3Params<'_> {
 /// dictionary was altered.
 fn check_perms(key: &[u8], perms: &[u8], p: i64) -> PdfResult<()> {
     let cipher = aes::Aes256::new_from_slice(key).map_err(|_| unsupported("AES-256 key size"))?;
-    let block: [u8; 16] = perms.get(..16).and_then(|b| b.try_into().ok()).ok_or_else(|| {
-        PdfError::malformed("/Perms is shorter than 16 bytes (ISO 32000-2 7.6.4.4.9)")
-    })?;
+    let block: [u8; 16] = perms
+        .get(..16)
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| {
+            PdfError::malformed("/Perms is shorter than 16 bytes (ISO 32000-2 7.6.4.4.9)")
+        })?;
     let mut block = block.into();
     cipher.decrypt_block(&mut block);
     if &block[9..12] != b"adb" || block[..4] != (p as u32).to_le_bytes() {
@@ -360,13 +365,16 @@ impl Decryptor {
                     name_text(other)
                 )));
             }
-            None => return Err(PdfError::malformed("the encryption dictionary has no /Filter")),
+            None => {
+                return Err(PdfError::malformed(
+                    "the encryption dictionary has no /Filter",
+                ));
+            }
         }
         let int = |key: &[u8]| enc.get(key).and_then(Object::as_int);
         let v = int(b"V").unwrap_or(0);
-        let revision = int(b"R").ok_or_else(|| {
-            PdfError::malformed("the encryption dictionary has no integer /R")
-        })?;
+        let revision = int(b"R")
+            .ok_or_else(|| PdfError::malformed("the encryption dictionary has no integer /R"))?;
         let p = int(b"P").ok_or_else(|| {
             PdfError::malformed("the encryption dictionary's /P is missing or not an integer")
         })?;
@@ -386,7 +394,11 @@ impl Decryptor {
                 // Table 21: /Length in bits, 40 to 128, 40 by default
                 // (V 4 handlers use 128-bit keys).
                 let bits = int(b"Length").unwrap_or(if v == 4 { 128 } else { 40 });
-                let key_len = if revision == 2 { 5 } else { (bits / 8) as usize };
+                let key_len = if revision == 2 {
+                    5
+                } else {
+                    (bits / 8) as usize
+                };
                 if !(40..=128).contains(&bits) || bits % 8 != 0 {
                     return Err(PdfError::malformed(format!(
                         "encryption /Length {bits} (40 to 128 bits in steps of 8)"
@@ -474,7 +486,11 @@ impl Decryptor {
         }
         let num = r.num.to_le_bytes();
         let generation = r.generation.to_le_bytes();
-        let salt: &[u8] = if method == Method::AesV2 { b"sAlT" } else { b"" };
+        let salt: &[u8] = if method == Method::AesV2 {
+            b"sAlT"
+        } else {
+            b""
+        };
         let hash = md5(&[&self.key, &num[..3], &generation, salt]);
         hash[..(self.key.len() + 5).min(16)].to_vec()
     }
@@ -659,7 +675,10 @@ mod tests {
         let key = d.object_key(r, Method::Rc4);
         assert_eq!(key, md5(&[&[1, 2, 3, 4, 5, 0x0c, 0x0b, 0x0a, 2, 0]])[..10]);
         let aes = d.object_key(r, Method::AesV2);
-        assert_eq!(aes, md5(&[&[1, 2, 3, 4, 5, 0x0c, 0x0b, 0x0a, 2, 0], b"sAlT"])[..10]);
+        assert_eq!(
+            aes,
+            md5(&[&[1, 2, 3, 4, 5, 0x0c, 0x0b, 0x0a, 2, 0], b"sAlT"])[..10]
+        );
     }
 
     #[test]
@@ -690,7 +709,11 @@ mod tests {
             generation: 0,
         };
         assert!(d.decrypt(r, Method::AesV3, &[], "s").unwrap().is_empty());
-        assert!(d.decrypt(r, Method::AesV3, &[0; 16], "s").unwrap().is_empty());
+        assert!(
+            d.decrypt(r, Method::AesV3, &[0; 16], "s")
+                .unwrap()
+                .is_empty()
+        );
         assert!(d.decrypt(r, Method::AesV3, &[0; 20], "s").is_err());
         // Encrypt a block, then decrypt it back.
         let mut buf = b"hello, world\x04\x04\x04\x04".to_vec();
@@ -701,7 +724,10 @@ mod tests {
             .unwrap();
         let mut data = iv.to_vec();
         data.extend_from_slice(&buf);
-        assert_eq!(d.decrypt(r, Method::AesV3, &data, "s").unwrap(), b"hello, world");
+        assert_eq!(
+            d.decrypt(r, Method::AesV3, &data, "s").unwrap(),
+            b"hello, world"
+        );
         // A flipped last byte breaks the padding.
         let n = data.len();
         data[n - 1] ^= 0x55;
@@ -731,19 +757,25 @@ mod tests {
             let mut doc = Document::open(Source::new(&mut cursor)?, PdfLimits::default())?;
             let encrypted = unlock(&mut doc, password)?;
             let last = doc.last();
-            let info = doc.dict(doc.trailer(last).get(b"Info").unwrap(), last)?.unwrap();
+            let info = doc
+                .dict(doc.trailer(last).get(b"Info").unwrap(), last)?
+                .unwrap();
             let text = |k: &[u8]| match info.get(k) {
                 Some(Object::Str(s)) => s.bytes.clone(),
                 other => panic!("{other:?}"),
             };
             let mut info_text = text(b"Author");
             info_text.extend(text(b"CreationDate"));
-            let pages = doc.dict(doc.catalog(last)?.get(b"Pages").unwrap(), last)?.unwrap();
+            let pages = doc
+                .dict(doc.catalog(last)?.get(b"Pages").unwrap(), last)?
+                .unwrap();
             let Some(Object::Array(kids)) = pages.get(b"Kids").cloned() else {
                 panic!("kids")
             };
             let page = doc.dict(&kids[0], last)?.unwrap();
-            let Some(Object::Stream(content)) = doc.resolve(page.get(b"Contents").unwrap(), last)? else {
+            let Some(Object::Stream(content)) =
+                doc.resolve(page.get(b"Contents").unwrap(), last)?
+            else {
                 panic!("content")
             };
             Ok((encrypted, info_text, doc.stream_data(&content)?))
@@ -760,20 +792,52 @@ mod tests {
                 ("r2-empty-password", file!("r2-empty-password.pdf"), None),
                 ("r3-empty-password", file!("r3-empty-password.pdf"), None),
                 ("r2-user-password", file!("r2-user-password.pdf"), Some(pw)),
-                ("r2-owner-password", file!("r2-owner-password.pdf"), Some(pw)),
-                ("r2-owner-password (empty user)", file!("r2-owner-password.pdf"), None),
+                (
+                    "r2-owner-password",
+                    file!("r2-owner-password.pdf"),
+                    Some(pw),
+                ),
+                (
+                    "r2-owner-password (empty user)",
+                    file!("r2-owner-password.pdf"),
+                    None,
+                ),
                 ("r3-user-password", file!("r3-user-password.pdf"), Some(pw)),
                 ("r4-user-password", file!("r4-user-password.pdf"), Some(pw)),
-                ("r4-owner-password", file!("r4-owner-password.pdf"), Some(pw)),
-                ("r4-aes-user-password", file!("r4-aes-user-password.pdf"), Some(pw)),
+                (
+                    "r4-owner-password",
+                    file!("r4-owner-password.pdf"),
+                    Some(pw),
+                ),
+                (
+                    "r4-aes-user-password",
+                    file!("r4-aes-user-password.pdf"),
+                    Some(pw),
+                ),
                 ("r5-empty-password", file!("r5-empty-password.pdf"), None),
                 ("r5-user-password", file!("r5-user-password.pdf"), Some(pw)),
-                ("r5-owner-password", file!("r5-owner-password.pdf"), Some(pw)),
+                (
+                    "r5-owner-password",
+                    file!("r5-owner-password.pdf"),
+                    Some(pw),
+                ),
                 ("r6-empty-password", file!("r6-empty-password.pdf"), None),
                 ("r6-user-password", file!("r6-user-password.pdf"), Some(pw)),
-                ("r6-owner-password", file!("r6-owner-password.pdf"), Some(pw)),
-                ("r6-both-passwords (user)", file!("r6-both-passwords.pdf"), Some(b"foo")),
-                ("r6-both-passwords (owner)", file!("r6-both-passwords.pdf"), Some(b"bar")),
+                (
+                    "r6-owner-password",
+                    file!("r6-owner-password.pdf"),
+                    Some(pw),
+                ),
+                (
+                    "r6-both-passwords (user)",
+                    file!("r6-both-passwords.pdf"),
+                    Some(b"foo"),
+                ),
+                (
+                    "r6-both-passwords (owner)",
+                    file!("r6-both-passwords.pdf"),
+                    Some(b"bar"),
+                ),
             ];
             for (name, bytes, password) in cases {
                 let got = read(bytes, *password).unwrap_or_else(|e| panic!("{name}: {e:?}"));
@@ -788,10 +852,14 @@ mod tests {
             // pypdf test_aesv2_without_length_in_encrypt_dict: the empty
             // user password, one page.
             let mut cursor = std::io::Cursor::new(file!("r4-aes-v2-no-key-length.pdf").to_vec());
-            let mut doc = Document::open(Source::new(&mut cursor).unwrap(), PdfLimits::default()).unwrap();
+            let mut doc =
+                Document::open(Source::new(&mut cursor).unwrap(), PdfLimits::default()).unwrap();
             assert!(unlock(&mut doc, None).unwrap());
             let last = doc.last();
-            let pages = doc.dict(doc.catalog(last).unwrap().get(b"Pages").unwrap(), last).unwrap().unwrap();
+            let pages = doc
+                .dict(doc.catalog(last).unwrap().get(b"Pages").unwrap(), last)
+                .unwrap()
+                .unwrap();
             assert_eq!(pages.get(b"Count").and_then(Object::as_int), Some(1));
         }
 
@@ -800,11 +868,15 @@ mod tests {
             // qpdf --encrypt foo bar 256 --cleartext-metadata (pypdf
             // test_xmp_metadata_with_cleartext_metadata).
             let mut cursor = std::io::Cursor::new(file!("r6-cleartext-metadata.pdf").to_vec());
-            let mut doc = Document::open(Source::new(&mut cursor).unwrap(), PdfLimits::default()).unwrap();
+            let mut doc =
+                Document::open(Source::new(&mut cursor).unwrap(), PdfLimits::default()).unwrap();
             assert!(unlock(&mut doc, Some(b"foo")).unwrap());
             let last = doc.last();
             let catalog = doc.catalog(last).unwrap();
-            let Some(Object::Stream(m)) = doc.resolve(catalog.get(b"Metadata").unwrap(), last).unwrap() else {
+            let Some(Object::Stream(m)) = doc
+                .resolve(catalog.get(b"Metadata").unwrap(), last)
+                .unwrap()
+            else {
                 panic!("metadata")
             };
             assert!(doc.stream_data(&m).unwrap().starts_with(b"<?xpacket"));
@@ -837,7 +909,10 @@ mod tests {
             // Algorithm 13: /Perms must decrypt to /P; qpdf wrote /P -4.
             let bytes = file!("r6-empty-password.pdf");
             let mut altered = bytes.to_vec();
-            let pos = altered.windows(6).position(|w| w == b"/P -4 ").expect("/P -4");
+            let pos = altered
+                .windows(6)
+                .position(|w| w == b"/P -4 ")
+                .expect("/P -4");
             altered[pos..pos + 6].copy_from_slice(b"/P -8 ");
             let e = read(&altered, None).unwrap_err();
             assert_eq!(e.code, PdfCode::Malformed, "{}", e.detail);

@@ -60,7 +60,12 @@ fn paths(sig: &PdfSignature, validation_time: Timestamp) -> Vec<ProvenPath<'_>> 
     let mut out = Vec::new();
     if let Some(cms) = &sig.cms {
         for s in &cms.signers {
-            add(&mut out, format!("signer {}", s.index), s.path.as_ref(), s.path_time);
+            add(
+                &mut out,
+                format!("signer {}", s.index),
+                s.path.as_ref(),
+                s.path_time,
+            );
             for t in &s.timestamps {
                 if let (Some(tsa), Some(at)) = (&t.signer, t.gen_time) {
                     add(
@@ -84,7 +89,12 @@ fn paths(sig: &PdfSignature, validation_time: Timestamp) -> Vec<ProvenPath<'_>> 
         );
     }
     if let Some(raw) = &sig.raw {
-        add(&mut out, "the signer".into(), Some(&raw.path), validation_time);
+        add(
+            &mut out,
+            "the signer".into(),
+            Some(&raw.path),
+            validation_time,
+        );
     }
     out
 }

@@ -788,7 +788,9 @@ mod tests {
             assert_eq!(&plain.1[..5], b"cheng");
             assert!(plain.2.len() > 100, "the page content decodes");
             let pw: &[u8] = b"asdfzxcv";
-            let cases: &[(&str, &[u8], Option<&[u8]>)] = &[
+            /// A file's name, bytes and password.
+            type Case<'a> = (&'a str, &'a [u8], Option<&'a [u8]>);
+            let cases: &[Case<'_>] = &[
                 ("r2-empty-password", file!("r2-empty-password.pdf"), None),
                 ("r3-empty-password", file!("r3-empty-password.pdf"), None),
                 ("r2-user-password", file!("r2-user-password.pdf"), Some(pw)),

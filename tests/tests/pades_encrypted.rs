@@ -136,3 +136,51 @@ fn unsupported_handlers_are_input_errors() {
         PdfCode::Malformed
     );
 }
+
+#[test]
+fn every_mutated_byte_of_a_signed_encrypted_file_fails() {
+    // R4 AES-128 (cheap key derivation): every signed byte (outside the
+    // /Contents gap), and inside the gap the signature value and the
+    // message-digest attribute; R6 every 61st of those bytes. A mutant may
+    // be refused (Err) or its signature invalid, never accepted. (Unsigned
+    // fields of the CMS wrapper are the CMS core's leniency, as in
+    // pades_attacks.rs every_mutated_byte_fails.)
+    let dir = tempfile::tempdir().unwrap();
+    for (name, args, step) in [(CASES[2].0, CASES[2].1, 1), (CASES[3].0, CASES[3].1, 61)] {
+        let bytes = encrypt_then_sign(dir.path(), args);
+        let v = check(&bytes, Some(USER)).unwrap();
+        let s = &v.signatures[0];
+        let (gap_start, gap_end) = (s.byte_range[1] as usize, s.byte_range[2] as usize);
+        let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02X}")).collect::<String>();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let value = &s.cms.as_ref().unwrap().signers[0].signature_value;
+        let sig_at = text.find(&hex(value)).unwrap();
+        // RFC 5652 11.2: the OID, SET and 32-byte OCTET STRING.
+        let digest_at = text.find("06092A864886F70D010904").unwrap();
+        let targets: Vec<usize> = (0..gap_start)
+            .chain(gap_end..bytes.len())
+            .chain(sig_at..sig_at + 2 * value.len())
+            .chain(digest_at..digest_at + 22 + 8 + 64)
+            .step_by(step)
+            .collect();
+        for &at in &targets {
+            let mut mutant = bytes.clone();
+            // Inside the hex string a case change is the same value
+            // (7.3.4.3): put another digit instead.
+            mutant[at] = if (gap_start..gap_end).contains(&at) {
+                if bytes[at] == b'0' { b'1' } else { b'0' }
+            } else {
+                bytes[at] ^ 0x20
+            };
+            if let Ok(v) = check(&mutant, Some(USER)) {
+                assert!(
+                    v.signatures.iter().all(|s| !s.valid),
+                    "{name}: byte {at} ({:?} -> {:?}) mutated and still valid",
+                    bytes[at] as char,
+                    mutant[at] as char
+                );
+            }
+        }
+        assert!(targets.len() > 40, "{name}: {} mutants", targets.len());
+    }
+}

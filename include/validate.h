@@ -179,6 +179,38 @@ int validate_verify_xml(const struct validate_validator *validator,
                         char **out_result);
 
 /*
+ Verifies the signatures of the PDF in `pdf` (PAdES: ByteRange,
+ coverage, modifications, DocMDP, DSS, document timestamps) with the
+ validator's policy at `at` (null: now). `password` (null: none) opens
+ an encrypted file; a missing or wrong one is reported in `opResult`.
+ `*out_result` receives the seed's report JSON with its
+ `pdfSignatures` extension.
+
+ # Safety
+ As for `validate_verify_cms`.
+ */
+int validate_verify_pdf(const struct validate_validator *validator,
+                        const uint8_t *pdf,
+                        size_t pdf_len,
+                        const char *password,
+                        const char *at,
+                        char **out_result);
+
+/*
+ `validate_verify_pdf` on the file at `path`, read in blocks (a large
+ file is never loaded whole). A file that cannot be opened is
+ `VALIDATE_STATUS_IO`.
+
+ # Safety
+ As for `validate_verify_cms`; `path` is a NUL-terminated UTF-8 string.
+ */
+int validate_verify_pdf_file(const struct validate_validator *validator,
+                             const char *path,
+                             const char *password,
+                             const char *at,
+                             char **out_result);
+
+/*
  Verifies a raw signature (PKCS#1 v1.5, PSS, ECDSA, DSA, Ed25519) over
  `data` with the first certificate of `certificate` (DER or PEM), the
  algorithm named `algorithm` (e.g. `SHA256withRSA`), and the validator's

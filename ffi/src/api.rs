@@ -160,6 +160,32 @@ pub fn verify_xml(
     to_json(&validator.verify_xml(xml, content, kind, at))
 }
 
+/// Verifies the signatures of the PDF `pdf` with `validator` at `at`;
+/// `password` opens an encrypted file. The seed's report, with its
+/// `pdfSignatures` extension, as JSON.
+pub fn verify_pdf(
+    validator: &Validator,
+    pdf: &[u8],
+    password: Option<&str>,
+    at: Timestamp,
+) -> BindResult<String> {
+    let mut reader = std::io::Cursor::new(pdf);
+    to_json(&validator.verify_pdf(&mut reader, password.map(str::as_bytes), at))
+}
+
+/// [`verify_pdf`] on the file at `path`, read through `Read + Seek`
+/// (the file is never loaded whole).
+pub fn verify_pdf_file(
+    validator: &Validator,
+    path: &Path,
+    password: Option<&str>,
+    at: Timestamp,
+) -> BindResult<String> {
+    let mut file = std::fs::File::open(path)
+        .map_err(|e| BindError::new(ValidateStatus::Io, format!("{}: {e}", path.display())))?;
+    to_json(&validator.verify_pdf(&mut file, password.map(str::as_bytes), at))
+}
+
 /// `{"version", "status": "UP"}`.
 pub fn health() -> BindResult<String> {
     to_json(&Health::up())

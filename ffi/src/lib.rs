@@ -400,6 +400,62 @@ pub unsafe extern "C" fn validate_verify_xml(
     }
 }
 
+/// Verifies the signatures of the PDF in `pdf` (PAdES: ByteRange,
+/// coverage, modifications, DocMDP, DSS, document timestamps) with the
+/// validator's policy at `at` (null: now). `password` (null: none) opens
+/// an encrypted file; a missing or wrong one is reported in `opResult`.
+/// `*out_result` receives the seed's report JSON with its
+/// `pdfSignatures` extension.
+///
+/// # Safety
+/// As for `validate_verify_cms`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn validate_verify_pdf(
+    validator: *const ValidateValidator,
+    pdf: *const u8,
+    pdf_len: usize,
+    password: *const c_char,
+    at: *const c_char,
+    out_result: *mut *mut c_char,
+) -> c_int {
+    // SAFETY: arguments as promised by the caller.
+    unsafe {
+        string_out(out_result, || {
+            let v = validator_arg(validator)?;
+            let pdf = bytes(pdf, pdf_len, "the PDF")?;
+            let password = optional_str(password, "the password")?;
+            let at = api::parse_time(optional_str(at, "the time")?)?;
+            api::verify_pdf(&v.inner, pdf, password, at)
+        })
+    }
+}
+
+/// `validate_verify_pdf` on the file at `path`, read in blocks (a large
+/// file is never loaded whole). A file that cannot be opened is
+/// `VALIDATE_STATUS_IO`.
+///
+/// # Safety
+/// As for `validate_verify_cms`; `path` is a NUL-terminated UTF-8 string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn validate_verify_pdf_file(
+    validator: *const ValidateValidator,
+    path: *const c_char,
+    password: *const c_char,
+    at: *const c_char,
+    out_result: *mut *mut c_char,
+) -> c_int {
+    // SAFETY: arguments as promised by the caller.
+    unsafe {
+        string_out(out_result, || {
+            let v = validator_arg(validator)?;
+            let path = required_str(path, "the PDF path")?;
+            let password = optional_str(password, "the password")?;
+            let at = api::parse_time(optional_str(at, "the time")?)?;
+            api::verify_pdf_file(&v.inner, Path::new(path), password, at)
+        })
+    }
+}
+
 /// Verifies a raw signature (PKCS#1 v1.5, PSS, ECDSA, DSA, Ed25519) over
 /// `data` with the first certificate of `certificate` (DER or PEM), the
 /// algorithm named `algorithm` (e.g. `SHA256withRSA`), and the validator's

@@ -586,6 +586,20 @@ class Validator:
         data = None if content is None else _bytes(content, "content")
         return Report(json.loads(_call(self._native.verify_xml, doc, data, _at(at))))
 
+    def verify_pdf(self, pdf: Any, password: Optional[str] = None, at: Any = None) -> Report:
+        """Verifies the signatures of the PDF ``pdf`` (bytes, or a path read
+        in blocks, never loaded whole): ByteRange, coverage, changes after
+        signing, DocMDP, DSS, document timestamps. ``password`` opens an
+        encrypted file; a missing or wrong one is an ``op_result`` error.
+        The seed's report, with ``pdfSignatures`` per signature."""
+        if isinstance(pdf, (bytes, bytearray, memoryview)):
+            text = _call(self._native.verify_pdf, bytes(pdf), password, _at(at))
+        elif isinstance(pdf, (str, os.PathLike)):
+            text = _call(self._native.verify_pdf_file, os.fspath(pdf), password, _at(at))
+        else:
+            raise TypeError(f"pdf: expected bytes or a path, not {type(pdf).__name__}")
+        return Report(json.loads(text))
+
     def verify_pkcs1(
         self, data: bytes, signature: bytes, certificate: CertificateInput, algorithm: str, at: Any = None
     ) -> Report:

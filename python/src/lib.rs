@@ -129,6 +129,33 @@ impl NativeValidator {
         done(py.detach(|| api::verify_xml(v, xml, content, api::parse_time(at)?)))
     }
 
+    /// Verifies the signatures of a PDF given as bytes; the report JSON.
+    #[pyo3(signature = (pdf, password=None, at=None))]
+    fn verify_pdf(
+        &self,
+        py: Python<'_>,
+        pdf: &[u8],
+        password: Option<&str>,
+        at: Option<&str>,
+    ) -> PyResult<String> {
+        let v = &self.inner;
+        done(py.detach(|| api::verify_pdf(v, pdf, password, api::parse_time(at)?)))
+    }
+
+    /// Verifies the signatures of the PDF file at `path`, read in blocks;
+    /// the report JSON.
+    #[pyo3(signature = (path, password=None, at=None))]
+    fn verify_pdf_file(
+        &self,
+        py: Python<'_>,
+        path: PathBuf,
+        password: Option<&str>,
+        at: Option<&str>,
+    ) -> PyResult<String> {
+        let v = &self.inner;
+        done(py.detach(|| api::verify_pdf_file(v, &path, password, api::parse_time(at)?)))
+    }
+
     /// Verifies a raw signature; the report JSON.
     #[pyo3(signature = (data, signature, certificate, algorithm, at=None))]
     fn verify_pkcs1(

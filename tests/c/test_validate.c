@@ -246,6 +246,55 @@ int main(int argc, char **argv) {
   CHECK(validate_verify_xml(v, NULL, 5, NULL, 0, NULL, &result) == VALIDATE_STATUS_NULL_POINTER, "null XML");
   free(altered);
   free(xml);
+
+  /* --- PDF signatures (PAdES): a buffer, and a path read in blocks --- */
+  char pdf_dir[4096], pdf_path[4200], enc_path[4200];
+  snprintf(pdf_dir, sizeof pdf_dir, "%s/../tests/pades", ex);
+  snprintf(pdf_path, sizeof pdf_path, "%s/example-signed.pdf", pdf_dir);
+  snprintf(enc_path, sizeof enc_path, "%s/pypdf/r6-both-passwords.pdf", pdf_dir);
+  size_t pdf_len;
+  unsigned char *pdf = read_file(pdf_dir, "example-signed.pdf", &pdf_len);
+  result = NULL;
+  CHECK(validate_verify_pdf(v, pdf, pdf_len, NULL, AT, &result) == VALIDATE_STATUS_OK &&
+            CONTAINS(result, "\"type\":\"PAdES\"") && CONTAINS(result, "\"fieldName\":\"Sig1\"") &&
+            CONTAINS(result, "\"coverage\":\"ENTIRE_FILE\"") &&
+            CONTAINS(result, "\"opResult\":{\"resultStatus\":0}") && CONTAINS(result, "\"policy\":{\"resultStatus\":0"),
+        "signed PDF acceptable, whole file signed");
+  char *from_file = NULL;
+  CHECK(validate_verify_pdf_file(v, pdf_path, NULL, AT, &from_file) == VALIDATE_STATUS_OK && result != NULL &&
+            from_file != NULL && strcmp(result, from_file) == 0,
+        "the path variant gives the same report");
+  validate_string_free(result);
+  validate_string_free(from_file);
+  result = NULL;
+  unsigned char *pdf_altered = malloc(pdf_len);
+  memcpy(pdf_altered, pdf, pdf_len);
+  char *line = strstr((char *)pdf_altered, "300 300 l");
+  if (line != NULL) line[0] = '9';
+  CHECK(line != NULL && validate_verify_pdf(v, pdf_altered, pdf_len, NULL, AT, &result) == VALIDATE_STATUS_OK &&
+            CONTAINS(result, "30313") && CONTAINS(result, "\"valid\":false"),
+        "altered PDF is an invalid signature");
+  validate_string_free(result);
+  result = NULL;
+  /* pypdf's r6-both-passwords.pdf (user foo, owner bar): a missing or
+     wrong password is an input error in opResult; the right one opens it
+     (it holds no signature: 30003 nothing to validate). */
+  CHECK(validate_verify_pdf_file(v, enc_path, NULL, AT, &result) == VALIDATE_STATUS_OK && CONTAINS(result, "30319"),
+        "encrypted PDF without its password");
+  validate_string_free(result);
+  result = NULL;
+  CHECK(validate_verify_pdf_file(v, enc_path, "baz", AT, &result) == VALIDATE_STATUS_OK && CONTAINS(result, "30325"),
+        "encrypted PDF with a wrong password");
+  validate_string_free(result);
+  result = NULL;
+  CHECK(validate_verify_pdf_file(v, enc_path, "bar", AT, &result) == VALIDATE_STATUS_OK &&
+            !CONTAINS(result, "30319") && !CONTAINS(result, "30325") && CONTAINS(result, "\"pdfSignatures\":[]"),
+        "encrypted PDF opened with its owner password");
+  validate_string_free(result);
+  CHECK(validate_verify_pdf_file(v, "/nonexistent/doc.pdf", NULL, AT, &result) == VALIDATE_STATUS_IO, "missing PDF file");
+  CHECK(validate_verify_pdf(v, NULL, 5, NULL, AT, &result) == VALIDATE_STATUS_NULL_POINTER, "null PDF");
+  free(pdf_altered);
+  free(pdf);
   CHECK(validate_verify_cms(v, p7s, p7s_len, NULL, 3, NULL, &result) == VALIDATE_STATUS_NULL_POINTER, "null content with length");
   CHECK(validate_verify_cms(NULL, p7s, p7s_len, NULL, 0, NULL, &result) == VALIDATE_STATUS_NULL_POINTER, "null validator (CMS)");
 

@@ -5,6 +5,7 @@ pub mod der_tree;
 pub mod fixtures;
 pub mod mint;
 pub mod pdf;
+pub mod pdf_encrypted;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

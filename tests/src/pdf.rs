@@ -31,6 +31,17 @@ impl Pdf {
         }
     }
 
+    /// Continues the file `bytes` (an incremental update): its last xref
+    /// section is at `last_xref` and its trailer's /Size is `size`.
+    pub fn resume(bytes: Vec<u8>, last_xref: usize, size: u32) -> Self {
+        Pdf {
+            bytes,
+            pending: Vec::new(),
+            last_xref: Some(last_xref),
+            size,
+        }
+    }
+
     /// Writes `num 0 obj body endobj`.
     pub fn object(&mut self, num: u32, body: &str) -> usize {
         self.object_bytes(num, body.as_bytes())
@@ -83,8 +94,20 @@ impl Pdf {
 
     /// A signature dictionary with placeholders, as object `num`.
     pub fn signature_placeholder(&mut self, num: u32, sub_filter: &str, extra: &str) -> usize {
+        self.signature_placeholder_dated(num, sub_filter, "(D:20260101000000Z)", extra)
+    }
+
+    /// A signature dictionary with placeholders whose /M is the string
+    /// token `date` (encrypted files write it encrypted).
+    pub fn signature_placeholder_dated(
+        &mut self,
+        num: u32,
+        sub_filter: &str,
+        date: &str,
+        extra: &str,
+    ) -> usize {
         let placeholder = format!(
-            "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /{sub_filter} /M (D:20260101000000Z) {extra}/ByteRange [0 {z} {z} {z}] /Contents <{c}> >>",
+            "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /{sub_filter} /M {date} {extra}/ByteRange [0 {z} {z} {z}] /Contents <{c}> >>",
             z = "0".repeat(NUM),
             c = "0".repeat(RESERVED * 2)
         );

@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use super::crypt::Decryptor;
 use super::filter::{DecodeBudget, decode};
 use super::findings::{PdfError, PdfResult};
 use super::lexer::{Lexer, Syntax};
@@ -39,6 +40,8 @@ pub(crate) struct Document<'r> {
     budget: DecodeBudget,
     cache: RefCell<HashMap<Definition, Rc<Parsed>>>,
     streams: RefCell<HashMap<u64, Rc<ObjectStream>>>,
+    /// The key of an encrypted file, once opened (`crypt::unlock`).
+    crypt: Option<Decryptor>,
 }
 
 /// A decoded object stream (7.5.7): its objects' numbers and offsets.
@@ -66,7 +69,16 @@ impl<'r> Document<'r> {
             budget,
             cache: RefCell::new(HashMap::new()),
             streams: RefCell::new(HashMap::new()),
+            crypt: None,
         })
+    }
+
+    /// From now on, decrypt strings and streams with `d`; what was read
+    /// before (the encryption dictionary) is read again.
+    pub fn set_decryptor(&mut self, d: Decryptor) {
+        self.crypt = Some(d);
+        self.cache.borrow_mut().clear();
+        self.streams.borrow_mut().clear();
     }
 
     /// The last revision's index.
@@ -180,12 +192,17 @@ impl<'r> Document<'r> {
                         dict,
                         data_offset,
                         data_len: len,
+                        owner: r,
                     }),
                     end,
                 )
             }
             (o, _) => (o, end),
         };
+        let mut object = object;
+        if let Some(c) = &self.crypt {
+            c.decrypt_object(r, &mut object)?;
+        }
         let parsed = Rc::new(Parsed {
             object,
             span: Some((offset, end)),
@@ -295,9 +312,12 @@ impl<'r> Document<'r> {
         self.source.read_at(s.data_offset, s.data_len as usize)
     }
 
-    /// The decoded data of a stream.
+    /// The decoded data of a stream (decrypted first in an encrypted file).
     pub fn stream_data(&self, s: &Stream) -> PdfResult<Vec<u8>> {
-        let raw = self.raw_data(s)?;
+        let mut raw = self.raw_data(s)?;
+        if let Some(c) = &self.crypt {
+            raw = c.decrypt_stream(s.owner, &s.dict, raw)?;
+        }
         decode(&s.dict, &raw, &self.limits, &self.budget)
     }
 

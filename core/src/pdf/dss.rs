@@ -26,7 +26,8 @@ impl Dss {
     }
 }
 
-/// The streams of a DSS array (`/Certs`, `/CRLs`, `/OCSPs`), decoded.
+/// The streams of a DSS or VRI array (`/Certs`, `/CRLs`, `/OCSPs`;
+/// `/Cert`, `/CRL`, `/OCSP`), decoded.
 fn streams(
     doc: &Document<'_>,
     dss: &Dict,
@@ -94,7 +95,35 @@ pub(crate) fn read_dss(
         ));
         return Ok(out);
     };
-    for der in streams(doc, &dss, b"Certs", rev, findings)? {
+    // ETSI EN 319 142-1 5.4.2.3: the /VRI dictionaries (one per signature,
+    // keyed by the SHA-1 of its /Contents) hold /Cert, /CRL and /OCSP
+    // arrays of their own; they are sources like the DSS arrays.
+    let mut certs = streams(doc, &dss, b"Certs", rev, findings)?;
+    let mut crls = streams(doc, &dss, b"CRLs", rev, findings)?;
+    let mut ocsps = streams(doc, &dss, b"OCSPs", rev, findings)?;
+    if let Some(vri) = dss.get(b"VRI") {
+        match doc.dict(vri, rev)? {
+            Some(vri) => {
+                for (key, entry) in vri.entries().take(doc.limits.max_fields) {
+                    let Some(entry) = doc.dict(entry, rev)? else {
+                        findings.push(PdfFinding::new(
+                            PdfCode::DssMalformed,
+                            format!("/VRI /{} is not a dictionary", String::from_utf8_lossy(key)),
+                        ));
+                        continue;
+                    };
+                    certs.extend(streams(doc, &entry, b"Cert", rev, findings)?);
+                    crls.extend(streams(doc, &entry, b"CRL", rev, findings)?);
+                    ocsps.extend(streams(doc, &entry, b"OCSP", rev, findings)?);
+                }
+            }
+            None => findings.push(PdfFinding::new(
+                PdfCode::DssMalformed,
+                "/DSS /VRI is not a dictionary",
+            )),
+        }
+    }
+    for der in certs {
         match Certificate::from_der(&der) {
             Ok(c) => out.certificates.push(Arc::new(c)),
             Err(e) => findings.push(PdfFinding::new(
@@ -103,7 +132,7 @@ pub(crate) fn read_dss(
             )),
         }
     }
-    for der in streams(doc, &dss, b"CRLs", rev, findings)? {
+    for der in crls {
         match Crl::from_der(&der) {
             Ok(c) => out.crls.push(c),
             Err(e) => findings.push(PdfFinding::new(
@@ -112,7 +141,7 @@ pub(crate) fn read_dss(
             )),
         }
     }
-    for der in streams(doc, &dss, b"OCSPs", rev, findings)? {
+    for der in ocsps {
         match OcspResponse::from_der(&der) {
             Ok(o) => out.ocsp.push(Arc::new(o)),
             Err(e) => findings.push(PdfFinding::new(

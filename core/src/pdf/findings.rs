@@ -86,6 +86,10 @@ pdf_codes! {
         "A document timestamp (ETSI.RFC3161) does not verify: token signature, TSA path or messageImprint over the ByteRange bytes (ETSI EN 319 142-1 5.4).";
     EncryptionUnsupported = 30320, Error,
         "The file uses a security handler, revision or cipher other than the standard handler R2-R6 with RC4, AES-128 or AES-256 (ISO 32000-1 7.6, ISO 32000-2 7.6.4).";
+    PasswordMissing = 30319, Error,
+        "The file is encrypted and the empty user password does not open it: a password is needed (pdfPassword, --pdf-password). An input error, not an invalid signature.";
+    PasswordWrong = 30325, Error,
+        "The password given is neither the user nor the owner password of the encrypted file (ISO 32000-1 7.6.3.4, ISO 32000-2 7.6.4.4). An input error, not an invalid signature.";
     DigestMismatch = 30321, Error,
         "The digest the signature signs (adbe.pkcs7.sha1 content, adbe.x509.rsa_sha1 value) is not the digest of the ByteRange bytes.";
     CertificationNotFirst = 30322, Error,
@@ -98,6 +102,12 @@ pdf_codes! {
         "A later revision adds or changes annotations (modification level ANNOTATIONS): an annotation can cover signed content (shadow attack, hide variant).";
     FormFilledAfterSigning = 30328, Info,
         "A later revision fills form fields or adds signatures (modification level FORM_FILLING), which approval signatures allow.";
+    RevokedBeforeProof = 30329, Error,
+        "A certificate of a signer or TSA path is revoked (by the DSS or the caller's revocation data) on or before the time the signature is proven to have existed (ETSI EN 319 102-1 5.6.2.4).";
+    RevokedAfterProof = 30330, Info,
+        "A certificate of a signer or TSA path was revoked after the time the signature is proven to have existed: the signature stands (ETSI EN 319 102-1 5.6.2.4).";
+    RevocationUnknown = 30331, Warning,
+        "No revocation status for a certificate of a signer or TSA path in the DSS or the caller's revocation data at the time the data is proven to exist or the validation time; an error in hard mode.";
     FieldTypeMismatch = 30326, Error,
         "A signature field's value is not a signature dictionary, or its /Type is not /Sig or /DocTimeStamp (ISO 32000-1 12.8.1, 12.7.4.5).";
 }

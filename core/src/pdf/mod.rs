@@ -24,6 +24,7 @@ mod filter;
 mod findings;
 mod lexer;
 mod limits;
+mod ltv;
 mod mdp;
 mod object;
 mod result;

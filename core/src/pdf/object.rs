@@ -71,6 +71,9 @@ pub(crate) struct Stream {
     pub data_offset: u64,
     /// The data length (`/Length`, resolved).
     pub data_len: u64,
+    /// The indirect object it is: its number and generation make the
+    /// key of an encrypted stream (ISO 32000-1 7.6.2).
+    pub owner: ObjRef,
 }
 
 /// A PDF value.

@@ -8,6 +8,7 @@ use super::dss::{Dss, read_dss};
 use super::fields::{Field, fields};
 use super::findings::{PdfCode, PdfError, PdfFinding, PdfResult, PdfSeverity};
 use super::limits::PdfLimits;
+use super::ltv::LateRevocation;
 use super::mdp::{self, Permissions};
 use super::object::{Dict, ObjRef, Object};
 use super::result::{
@@ -19,6 +20,7 @@ use crate::cert::Certificate;
 use crate::cms::{VerifyContext, verify_pkcs1, verify_signed_data, verify_timestamp_token_with};
 use crate::crypto::DigestAlgorithm;
 use crate::path::CertificatePool;
+use crate::revocation::RevocationSources;
 
 /// Options of PDF validation besides the CMS context.
 #[derive(Debug, Clone)]
@@ -100,16 +102,29 @@ pub fn verify_pdf(
     for c in &dss.certificates {
         pool.add(c.clone());
     }
-    let sources = ctx.revocation.map(|s| {
-        let mut s = s.extended_with_crls(dss.crls.iter().cloned());
-        for o in &dss.ocsp {
-            s.add_ocsp_response(o.clone());
-        }
-        s
-    });
+    // The DSS's CRLs and OCSP responses join the caller's sources, or
+    // make the only ones: revocation checking (options.revocation) must
+    // see them either way.
+    let mut sources = match ctx.revocation {
+        Some(s) => s.extended_with_crls(dss.crls.iter().cloned()),
+        None => RevocationSources::new().extended_with_crls(dss.crls.iter().cloned()),
+    };
+    for o in &dss.ocsp {
+        sources.add_ocsp_response(o.clone());
+    }
     let mut local = ctx.clone();
     local.intermediates = &pool;
-    local.revocation = sources.as_ref();
+    local.revocation = Some(&sources);
+    // Paths are judged at their proof times without revocation; the
+    // revocation pass (ltv.rs) judges revocation afterwards, with data
+    // that may postdate the proof.
+    local.options.revocation = crate::revocation::RevocationMode::None;
+    let mut late = LateRevocation {
+        sources: &sources,
+        mode: ctx.options.revocation,
+        offline: ctx.options.offline,
+        times: vec![ctx.options.time],
+    };
 
     let mut signatures: Vec<PdfSignature> = candidates
         .iter()
@@ -122,6 +137,25 @@ pub fn verify_pdf(
         ));
     }
     check_collisions(&mut signatures);
+    // The DSS's proof of existence: the first valid document timestamp in
+    // or after the revision that added it (revocation data is judged then
+    // first, then at the validation time).
+    for sig in signatures
+        .iter_mut()
+        .filter(|s| s.kind == SignatureKind::DocumentTimestamp)
+    {
+        late.check(sig, ctx.options.time);
+    }
+    if let Some(dss_rev) = dss.first_revision
+        && let Some(poe) = signatures
+            .iter()
+            .filter(|s| s.kind == SignatureKind::DocumentTimestamp && s.valid)
+            .filter(|s| s.revision.is_some_and(|r| r >= dss_rev))
+            .filter_map(|s| s.timestamp)
+            .min()
+    {
+        late.times.insert(0, poe);
+    }
 
     // Document timestamps prove existence of what they cover (PAdES B-LTA,
     // ETSI EN 319 142-1 5.4.3): a signature without its own valid
@@ -159,6 +193,13 @@ pub fn verify_pdf(
             sig.valid &= !sig.findings.iter().any(PdfFinding::is_error);
         }
         sig.timestamp = Some(at);
+    }
+
+    for sig in signatures
+        .iter_mut()
+        .filter(|s| s.kind != SignatureKind::DocumentTimestamp)
+    {
+        late.check(sig, ctx.options.time);
     }
 
     // What changed after each signature, and the permissions that bind.

@@ -142,10 +142,11 @@ int validate_request(const struct validate_validator *validator,
                      char **out_report);
 
 /*
- Verifies a CMS SignedData (DER, BER or PEM) with the validator's policy
- (anchors, intermediates, purpose, algorithms) at `at` (null: now).
- `content` is the detached content (null with length 0 when attached).
- `*out_result` receives `{"valid", "detached", "signers": [...], ...}`.
+ Verifies a CMS SignedData (DER, BER, PEM or base64) with the
+ validator's policy (anchors, intermediates, level, purpose, algorithms,
+ time source, revocation) at `at` (null: now), exactly as a CAdES
+ request does. `content` is the detached content (null with length 0
+ when attached). `*out_result` receives the seed's report JSON.
 
  # Safety
  Buffers point to their lengths of readable bytes (or are null with length
@@ -213,7 +214,8 @@ int validate_verify_pdf_file(const struct validate_validator *validator,
  Verifies a raw signature (PKCS#1 v1.5, PSS, ECDSA, DSA, Ed25519) over
  `data` with the first certificate of `certificate` (DER or PEM), the
  algorithm named `algorithm` (e.g. `SHA256withRSA`), and the validator's
- policy for the certificate's path, at `at` (null: now).
+ policy for the certificate's path, at `at` (null: now), exactly as a
+ PKCS1 request does. `*out_result` receives the seed's report JSON.
 
  # Safety
  As for `validate_verify_cms`.
@@ -228,6 +230,37 @@ int validate_verify_pkcs1(const struct validate_validator *validator,
                           const char *algorithm,
                           const char *at,
                           char **out_result);
+
+/*
+ Validates every certificate of `certificates` (DER, PEM, a PKCS#7
+ bundle) with the validator's policy at `at` (null: now), exactly as a
+ P7B / X509 request does. `*out_result` receives the seed's report JSON.
+
+ # Safety
+ As for `validate_verify_cms`.
+ */
+int validate_certificates(const struct validate_validator *validator,
+                          const uint8_t *certificates,
+                          size_t certificates_len,
+                          const char *at,
+                          char **out_result);
+
+/*
+ Verifies an RFC 3161 timestamp token over `stamped` (the data whose
+ hash its messageImprint holds) with the validator's policy at `at`
+ (null: now). `*out_result` receives the seed's report JSON (signature
+ type `RFC3161`, the TSA in `signers`).
+
+ # Safety
+ As for `validate_verify_cms`.
+ */
+int validate_verify_timestamp(const struct validate_validator *validator,
+                              const uint8_t *token,
+                              size_t token_len,
+                              const uint8_t *stamped,
+                              size_t stamped_len,
+                              const char *at,
+                              char **out_result);
 
 /*
  Validates the certification path of the first certificate of `leaf`

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the project: formatting, lints, the Rust tests (unit,
 # doc, CLI, conformance with the public corpora, the C programs against
-# libvalidate under valgrind in ffi/tests/c.rs), then builds and installs the
+# libvalidate under valgrind in ffi/tests/c.rs), schemathesis against
+# `validate serve` (tests/server-api.sh), then builds and installs the
 # Python module (pip install ./python) and runs its pytest suite.
 # Idempotent: re-running rebuilds only what changed.
 set -euo pipefail
@@ -13,12 +14,15 @@ pip_install() {
     python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "$@"
 }
 pip_install -r tests/requirements.txt
+pip_install -r server/tests/requirements.txt
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 # libvalidate.so / .a for the C tests (cargo test builds no cdylib for them).
 cargo build -p validate-ffi --locked
 cargo test --workspace --locked
+# The HTTP API against its OpenAPI document (schemathesis), SIGTERM exit 0.
+tests/server-api.sh
 
 # The Python module, built by maturin into the same target dir.
 pip_install --force-reinstall --no-deps ./python

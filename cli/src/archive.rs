@@ -88,6 +88,11 @@ fn open(db: &Path) -> Result<Archive, String> {
     Archive::open(db).map_err(|e| format!("{}: {e}", db.display()))
 }
 
+/// Longest line `import` reads: a seed-shaped entry is under 1 KiB.
+const MAX_LINE: u64 = 1 << 20;
+/// Largest query body: the seed's filters with lists of DNs fit in a few KiB.
+const MAX_QUERY: usize = 1 << 20;
+
 fn import(db: &Path, file: &Path) -> Result<ExitCode, String> {
     let input = File::open(file).map_err(|e| format!("{}: {e}", file.display()))?;
     // A rough entry count (seed-shaped lines run 500 to 1000 bytes) lets a
@@ -102,11 +107,19 @@ fn import(db: &Path, file: &Path) -> Result<ExitCode, String> {
     let mut reader = BufReader::with_capacity(1 << 20, input);
     for number in 1u64.. {
         line.clear();
-        let read = reader
+        // Bounded while reading: a line that never ends stops at the limit.
+        let read = (&mut reader)
+            .take(MAX_LINE + 1)
             .read_line(&mut line)
             .map_err(|e| format!("{}:{number}: {e}", file.display()))?;
         if read == 0 {
             break;
+        }
+        if read as u64 > MAX_LINE {
+            return Err(format!(
+                "{}:{number}: the line is over the limit of {MAX_LINE} bytes for an archive entry; nothing imported",
+                file.display()
+            ));
         }
         if line.trim().is_empty() {
             continue;
@@ -136,10 +149,9 @@ fn query(db: &Path, role: Role, auditor_of: Vec<String>) -> Result<ExitCode, Str
             "--auditor-of applies only to --role code-signing-auditor, not {role}"
         ));
     }
-    let mut body = String::new();
-    io::stdin()
-        .read_to_string(&mut body)
-        .map_err(|e| format!("stdin: {e}"))?;
+    let body = validate::read_limited(io::stdin(), MAX_QUERY, "a RetrieveArchiveEntries request")
+        .map_err(|e| format!("standard input: {e}"))?;
+    let body = String::from_utf8(body).map_err(|e| format!("standard input: not UTF-8: {e}"))?;
     let archive = open(db)?;
     // The CLI is the archive owner's own tool: its token carries the scope.
     let caller = auditor_of.into_iter().fold(

@@ -5,12 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use validate::path::{
-    CertificatePool, PathValidation, Profile, Purpose, TrustStore, ValidationOptions,
-    validate_path_with_revocation,
-};
-use validate::revocation::RevocationSources;
-use validate::{DefaultVerifier, KeyUsage, Timestamp};
+use validate::path::{CertificatePool, PathValidation, Profile, Purpose, TrustStore};
+use validate::policy::ValidationPolicy;
+use validate::report::ChainReport;
+use validate::validator::{ChainOptions, Validator};
+use validate::{KeyUsage, Timestamp};
 
 use crate::output::{Format, format_or_default};
 use crate::{exit, input};
@@ -82,15 +81,8 @@ enum ProfileArg {
 
 pub fn run(args: ChainArgs) -> ExitCode {
     match prepare(&args) {
-        Ok((leaf, intermediates, anchors, options, sources)) => {
-            let result = validate_path_with_revocation(
-                &leaf,
-                &intermediates,
-                &anchors,
-                &options,
-                &DefaultVerifier::default(),
-                &sources,
-            );
+        Ok((validator, leaf, intermediates, options, at)) => {
+            let result = validator.validate_chain(&leaf, &intermediates, &options, at);
             if let Err(e) = print(&result, format_or_default(args.format)) {
                 eprintln!("error: writing output: {e}");
                 return ExitCode::from(exit::BAD_INPUT);
@@ -109,13 +101,15 @@ pub fn run(args: ChainArgs) -> ExitCode {
 }
 
 type Prepared = (
+    Validator,
     validate::Certificate,
     CertificatePool,
-    TrustStore,
-    ValidationOptions,
-    RevocationSources,
+    ChainOptions,
+    Timestamp,
 );
 
+/// The validator of the flags (a policy trusting `--anchors` with the
+/// profile, algorithm rules and revocation level asked) and the chain's own options.
 fn prepare(args: &ChainArgs) -> Result<Prepared, String> {
     let leaf = input::all_certificates(std::slice::from_ref(&args.leaf))?
         .into_iter()
@@ -124,16 +118,24 @@ fn prepare(args: &ChainArgs) -> Result<Prepared, String> {
     let anchors = TrustStore::from_certificates(input::all_certificates(&args.anchors)?);
     let intermediates =
         CertificatePool::from_certificates(input::all_certificates(&args.intermediates)?);
-    let time = match &args.at {
+    let at = match &args.at {
         Some(at) => at.parse::<Timestamp>().map_err(|e| format!("--at: {e}"))?,
         None => Timestamp::now(),
     };
-    let mut options = ValidationOptions::at(time);
-    options.purposes = args
-        .purpose
-        .iter()
-        .map(|p| p.parse::<Purpose>().map_err(|e| format!("--purpose: {e}")))
-        .collect::<Result<_, _>>()?;
+    let mut policy = ValidationPolicy::new("chain", anchors);
+    policy.profile = match args.profile {
+        ProfileArg::Rfc5280 => Profile::Rfc5280,
+        ProfileArg::Webpki => Profile::WebPki,
+    };
+    policy.allow_weak_algorithms = args.allow_weak;
+    policy.level = args.revocation.level();
+    let mut options = ChainOptions::default();
+    options.purposes = Some(
+        args.purpose
+            .iter()
+            .map(|p| p.parse::<Purpose>().map_err(|e| format!("--purpose: {e}")))
+            .collect::<Result<_, _>>()?,
+    );
     options.initial_policy_set = args
         .policies
         .iter()
@@ -154,15 +156,9 @@ fn prepare(args: &ChainArgs) -> Result<Prepared, String> {
         .collect::<Result<Vec<_>, _>>()?
         .into_iter()
         .fold(0, |a, b| a | b);
-    options.profile = match args.profile {
-        ProfileArg::Rfc5280 => Profile::Rfc5280,
-        ProfileArg::Webpki => Profile::WebPki,
-    };
-    options.reject_weak_algorithms = !args.allow_weak;
-    options.revocation = args.revocation.into();
-    options.offline = args.offline;
     let sources = input::revocation_sources(&args.crls, args.offline)?;
-    Ok((leaf, intermediates, anchors, options, sources))
+    let validator = Validator::new(policy).with_revocation_sources(sources);
+    Ok((validator, leaf, intermediates, options, at))
 }
 
 fn key_usage_bit(name: &str) -> Option<u16> {
@@ -184,7 +180,7 @@ fn print(result: &PathValidation, format: Format) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     match format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &result.to_json())?;
+            serde_json::to_writer_pretty(&mut out, &ChainReport::new(result))?;
             writeln!(out)?;
         }
         Format::Text => {

@@ -2,23 +2,11 @@
 
 use std::path::Path;
 
-use validate::{Certificate, Error, MAX_BUNDLE_SIZE};
+use validate::Certificate;
 
-/// Reads a file whole, refusing files over the bundle limit before reading them.
+/// Reads a file whole, stopping at the input limit (the server's reader).
 pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    if meta.len() > MAX_BUNDLE_SIZE as u64 {
-        return Err(format!(
-            "{}: {}",
-            path.display(),
-            Error::TooLarge {
-                what: "a certificate file",
-                size: usize::try_from(meta.len()).unwrap_or(usize::MAX),
-                limit: MAX_BUNDLE_SIZE,
-            }
-        ));
-    }
-    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+    validate_server::read_file(path)
 }
 
 /// Every certificate of a file; each failure is a line naming the file.
@@ -44,26 +32,13 @@ pub fn all_certificates(paths: &[std::path::PathBuf]) -> Result<Vec<Certificate>
 }
 
 /// Revocation data and retrieval for the CLI: the CRLs of `--crls`, and
-/// the HTTP fetcher unless `offline`.
+/// the HTTP fetcher unless `offline` (the server's tenants load theirs the
+/// same way).
 pub fn revocation_sources(
     crl_files: &[std::path::PathBuf],
     offline: bool,
 ) -> Result<validate::revocation::RevocationSources, String> {
-    let mut sources = validate::revocation::RevocationSources::new();
-    for path in crl_files {
-        let bytes = read_file(path)?;
-        let crls = validate::revocation::read_crls(&bytes)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        for crl in crls {
-            sources.add_crl(std::sync::Arc::new(crl));
-        }
-    }
-    if !offline {
-        sources = sources.with_fetcher(std::sync::Arc::new(
-            validate::revocation::HttpFetcher::default(),
-        ));
-    }
-    Ok(sources)
+    validate_server::revocation_sources(crl_files, offline)
 }
 
 /// `--revocation none|soft|hard`.
@@ -77,12 +52,14 @@ pub enum RevocationArg {
     Hard,
 }
 
-impl From<RevocationArg> for validate::revocation::RevocationMode {
-    fn from(arg: RevocationArg) -> Self {
-        match arg {
-            RevocationArg::None => validate::revocation::RevocationMode::None,
-            RevocationArg::Soft => validate::revocation::RevocationMode::Soft,
-            RevocationArg::Hard => validate::revocation::RevocationMode::Hard,
+impl RevocationArg {
+    /// The policy level that asks for this revocation checking.
+    pub fn level(self) -> validate::policy::ValidationLevel {
+        use validate::policy::ValidationLevel;
+        match self {
+            RevocationArg::None => ValidationLevel::Chain,
+            RevocationArg::Soft => ValidationLevel::RevocationSoft,
+            RevocationArg::Hard => ValidationLevel::RevocationHard,
         }
     }
 }

@@ -8,6 +8,7 @@ mod chain;
 mod input;
 mod output;
 mod report_text;
+mod serve;
 mod verify;
 
 use std::process::ExitCode;
@@ -34,6 +35,8 @@ enum Command {
     Verify(Box<verify::VerifyArgs>),
     /// Read a validation request (seed JSON) on stdin and print the report.
     Request(verify::RequestArgs),
+    /// Serve the validation, health and archive APIs over HTTP(S).
+    Serve(serve::ServeArgs),
 }
 
 /// Exit codes of CLI.md: 0 valid / success, 1 found invalid, 2 bad input or usage.
@@ -60,5 +63,6 @@ fn main() -> ExitCode {
         Command::Chain(args) => chain::run(*args),
         Command::Verify(args) => verify::run_verify(*args),
         Command::Request(args) => verify::run_request(args),
+        Command::Serve(args) => serve::run(args),
     }
 }

@@ -9,7 +9,7 @@ use base64ct::{Base64, Encoding};
 use clap::Args;
 use validate::Timestamp;
 use validate::path::{CertificatePool, Purpose, TrustStore};
-use validate::policy::{PolicyFile, ValidationLevel, ValidationPolicy};
+use validate::policy::ValidationPolicy;
 use validate::report::ValidationReport;
 use validate::request::{SignatureType, ValidationRequest};
 use validate::validator::Validator;
@@ -164,14 +164,17 @@ fn verify_pdf(args: &VerifyArgs) -> Option<ExitCode> {
     ))
 }
 
+/// Largest request read on standard input: a base64 PDF of 128 MiB fits.
+const MAX_REQUEST: usize = 192 * 1024 * 1024;
+
 pub fn run_request(args: RequestArgs) -> ExitCode {
     let prepared = (|| {
         let validator = load_validator(&args.policy)?;
         let at = time(&args.policy)?;
-        let mut json = String::new();
-        std::io::stdin()
-            .read_to_string(&mut json)
+        let json = validate::read_limited(std::io::stdin(), MAX_REQUEST, "a validation request")
             .map_err(|e| format!("standard input: {e}"))?;
+        let json =
+            String::from_utf8(json).map_err(|e| format!("standard input: not UTF-8: {e}"))?;
         Ok::<_, String>((validator, json, at))
     })();
     match prepared {
@@ -241,28 +244,13 @@ fn load_validator(args: &PolicyArgs) -> Result<Validator, String> {
             .map_err(|e| format!("--purpose: {e}"))?;
     }
     if let Some(revocation) = args.revocation {
-        policy.level = match revocation {
-            input::RevocationArg::None => ValidationLevel::Chain,
-            input::RevocationArg::Soft => ValidationLevel::RevocationSoft,
-            input::RevocationArg::Hard => ValidationLevel::RevocationHard,
-        };
+        policy.level = revocation.level();
     }
     let sources = input::revocation_sources(&args.crls, args.offline)?;
     Ok(Validator::new(policy).with_revocation_sources(sources))
 }
 
 fn load_policy_file(path: &Path) -> Result<ValidationPolicy, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-    PolicyFile::from_json(&text)
-        .and_then(|file| {
-            file.into_policy(|name| {
-                let full = base.join(name);
-                std::fs::read(&full).map_err(|e| validate::Error::Invalid {
-                    what: "policy file",
-                    rule: format!("{}: {e}", full.display()),
-                })
-            })
-        })
-        .map_err(|e| format!("{}: {e}", path.display()))
+    // One loader for the CLI and the server's tenants.
+    validate_server::load_policy_file(path)
 }

@@ -16,7 +16,7 @@ pub enum Error {
     Empty,
 
     /// The input is larger than the limit for its kind.
-    #[error("input is {size} bytes, over the limit of {limit} bytes for {what}")]
+    #[error("input is {size} bytes or more, over the limit of {limit} bytes for {what}")]
     TooLarge {
         /// What was being read (e.g. "a certificate bundle").
         what: &'static str,

@@ -20,6 +20,7 @@ pub mod cert;
 pub mod cms;
 pub mod crypto;
 mod error;
+mod limits;
 pub mod path;
 pub mod pdf;
 pub mod policy;
@@ -39,6 +40,7 @@ pub use cert::{
 };
 pub use crypto::{DefaultVerifier, SignatureError, SignatureVerifier, SignerKey};
 pub use error::{Error, Result};
+pub use limits::read_limited;
 pub use path::{ChainStatusFlags, EndCertificateStatus};
 pub use record::{CertificateRecord, write_csv};
 pub use time::Timestamp;

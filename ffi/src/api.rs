@@ -12,13 +12,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::Deserialize;
-use serde_json::{Value, json};
 use validate_archive::{Archive, ArchiveEntry, ArchiveError, ArchiveRequest, Caller, Role};
-use vcore::cms::{SignedDataResult, SignerResult, VerifyContext, verify_pkcs1, verify_signed_data};
-use vcore::path::{CertificatePool, PathValidation, Profile, Purpose, TrustStore, validate_path};
+use vcore::path::{CertificatePool, Profile, Purpose, TrustStore};
 use vcore::policy::{PolicyFile, ValidationPolicy};
-use vcore::validator::{Health, Validator};
-use vcore::{Certificate, CertificateRecord, DefaultVerifier, Timestamp};
+use vcore::report::ChainReport;
+use vcore::validator::{ChainOptions, Health, Validator};
+use vcore::{Certificate, CertificateRecord, Timestamp};
 
 /// The status codes of the C ABI (`validate_status` in the header) and the
 /// kinds of the Python exceptions.
@@ -224,7 +223,7 @@ pub fn certificate_records(bytes: &[u8]) -> BindResult<String> {
 /// "allowWeakAlgorithms": bool}`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ChainOptions {
+pub struct ChainOptionsJson {
     time: Option<String>,
     #[serde(default)]
     purposes: Vec<String>,
@@ -241,24 +240,28 @@ fn invalid_arg(what: &str, e: impl std::fmt::Display) -> BindError {
 }
 
 /// Validates the path of the first certificate of `leaf` through
-/// `intermediates` (may be empty) to `anchors`. The result is the CLI's
-/// chain document: `{"valid", "chain": [records], "status_flags",
-/// "results": [{code, name, severity, certificate, detail}], "rejected_paths"}`.
+/// `intermediates` (may be empty) to `anchors`, with a validator whose
+/// policy trusts `anchors` and takes its profile and algorithm rules from
+/// the options (no revocation check). The result is the chain document
+/// (`validate::report::ChainReport`): `{"valid", "chain": [records],
+/// "status_flags", "results": [{code, name, severity, certificate, detail}],
+/// "rejected_paths"}`, as `validate chain --format json` prints it.
 pub fn validate_chain(
     leaf: &[u8],
     intermediates: &[u8],
     anchors: &[u8],
     options: Option<&str>,
 ) -> BindResult<String> {
-    let options: ChainOptions = match options.map(str::trim).filter(|s| !s.is_empty()) {
-        None => ChainOptions::default(),
+    let options: ChainOptionsJson = match options.map(str::trim).filter(|s| !s.is_empty()) {
+        None => ChainOptionsJson::default(),
         Some(text) => serde_json::from_str(text).map_err(|e| invalid_arg("chain options", e))?,
     };
-    let mut opts = vcore::path::ValidationOptions::at(parse_time(options.time.as_deref())?);
-    for purpose in &options.purposes {
-        opts.purposes.push(purpose.parse::<Purpose>()?);
-    }
-    opts.profile = match options.profile.as_deref() {
+    let at = parse_time(options.time.as_deref())?;
+    let mut policy = ValidationPolicy::new(
+        "chain",
+        TrustStore::from_certificates(certificates(anchors)?),
+    );
+    policy.profile = match options.profile.as_deref() {
         None | Some("rfc5280") => Profile::Rfc5280,
         Some("webpki") => Profile::WebPki,
         Some(other) => {
@@ -268,15 +271,23 @@ pub fn validate_chain(
             ));
         }
     };
-    opts.peer_name = options.peer_name;
-    opts.key_usage = options.key_usage.unwrap_or(0);
-    opts.max_intermediates = options.max_intermediates;
     if let Some(bits) = options.min_rsa_bits {
-        opts.min_rsa_bits = bits;
+        policy.min_rsa_bits = bits;
     }
     if let Some(allow) = options.allow_weak_algorithms {
-        opts.reject_weak_algorithms = !allow;
+        policy.allow_weak_algorithms = allow;
     }
+    let mut chain = ChainOptions::default();
+    chain.purposes = Some(
+        options
+            .purposes
+            .iter()
+            .map(|p| p.parse::<Purpose>())
+            .collect::<Result<_, _>>()?,
+    );
+    chain.peer_name = options.peer_name;
+    chain.key_usage = options.key_usage.unwrap_or(0);
+    chain.max_intermediates = options.max_intermediates;
     let leaf = certificates(leaf)?
         .into_iter()
         .next()
@@ -286,61 +297,28 @@ pub fn validate_chain(
     } else {
         CertificatePool::from_certificates(certificates(intermediates)?)
     };
-    let store: TrustStore = TrustStore::from_certificates(certificates(anchors)?);
-    let result = validate_path(&leaf, &pool, &store, &opts, &DefaultVerifier::default());
-    to_json(&result.to_json())
+    let path = Validator::new(policy).validate_chain(&leaf, &pool, &chain, at);
+    to_json(&ChainReport::new(&path))
 }
 
-fn signer_json(signer: &SignerResult) -> Value {
-    json!({
-        "index": signer.index,
-        "signer": signer.identifier.to_string(),
-        "certificate": signer.certificate.as_deref().map(CertificateRecord::from_certificate),
-        "signatureAlgorithm": signer.signature_algorithm.map(|a| a.to_string()),
-        "signatureValid": signer.signature_intact(),
-        "contentDigestMatches": signer.content_digest_matches,
-        "pathTime": signer.path_time.to_string(),
-        "timestampTime": signer.timestamp_time().map(|t| t.to_string()),
-        "path": signer.path.as_ref().map(PathValidation::to_json),
-        "findings": signer.findings,
-        "countersignatures": signer.countersignatures.iter().map(signer_json).collect::<Vec<_>>(),
-        "valid": signer.valid,
-    })
-}
-
-fn signed_data_json(result: &SignedDataResult) -> Value {
-    json!({
-        "valid": result.valid,
-        "contentType": result.content_type.to_string(),
-        "detached": result.detached,
-        "contentLength": result.content_length,
-        "certificates": result.certificates.len(),
-        "signers": result.signers.iter().map(signer_json).collect::<Vec<_>>(),
-        "findings": result.findings,
-    })
-}
-
-/// Verifies a CMS SignedData (DER, BER or PEM) with the policy of
-/// `validator` at `at`; `content` is the detached content, if any.
+/// Verifies a CMS SignedData (DER, BER, PEM or base64) with `validator`
+/// at `at`; `content` is the detached content, if any. The seed's report
+/// as JSON ([`Validator::verify_cms`]).
 pub fn verify_cms(
     validator: &Validator,
     signature: &[u8],
     content: Option<&[u8]>,
     at: Timestamp,
 ) -> BindResult<String> {
-    let policy = validator.policy();
-    let options = policy.path_options(at, policy.purpose);
-    let ctx =
-        VerifyContext::new(&policy.anchors, options).with_intermediates(&policy.intermediates);
     let mut reader = content;
     let detached = reader.as_mut().map(|r| r as &mut dyn std::io::Read);
-    let result = verify_signed_data(signature, detached, &ctx)?;
-    to_json(&signed_data_json(&result))
+    to_json(&validator.verify_cms(signature, detached, at))
 }
 
 /// Verifies a raw (PKCS#1 / ECDSA / Ed25519) signature over `data` with the
 /// first certificate of `certificate` and the algorithm `algorithm`
-/// (e.g. `SHA256withRSA`), with the policy of `validator` at `at`.
+/// (e.g. `SHA256withRSA`) with `validator` at `at`; the seed's report as
+/// JSON ([`Validator::verify_pkcs1`]).
 pub fn verify_raw(
     validator: &Validator,
     data: &[u8],
@@ -349,25 +327,28 @@ pub fn verify_raw(
     algorithm: &str,
     at: Timestamp,
 ) -> BindResult<String> {
-    let policy = validator.policy();
-    let cert = certificates(certificate)?
-        .into_iter()
-        .next()
-        .ok_or_else(|| {
-            BindError::new(ValidateStatus::InvalidInput, "certificate: no certificate")
-        })?;
-    let options = policy.path_options(at, policy.purpose);
-    let ctx =
-        VerifyContext::new(&policy.anchors, options).with_intermediates(&policy.intermediates);
-    let result = verify_pkcs1(data, signature, &cert, algorithm, &ctx)?;
-    to_json(&json!({
-        "valid": result.valid,
-        "algorithm": result.algorithm.to_string(),
-        "signatureValid": result.signature == vcore::cms::SignatureStatus::Valid,
-        "certificate": CertificateRecord::from_certificate(&cert),
-        "path": result.path.to_json(),
-        "findings": result.findings,
-    }))
+    to_json(&validator.verify_pkcs1(data, signature, certificate, algorithm, at))
+}
+
+/// Validates the certificates of `bytes` (P7B / X509) with `validator` at
+/// `at`; the seed's report as JSON ([`Validator::validate_certificates`]).
+pub fn validate_certificates(
+    validator: &Validator,
+    bytes: &[u8],
+    at: Timestamp,
+) -> BindResult<String> {
+    to_json(&validator.validate_certificates(bytes, at))
+}
+
+/// Verifies an RFC 3161 token over `stamped` with `validator` at `at`; the
+/// seed's report as JSON ([`Validator::verify_timestamp`]).
+pub fn verify_timestamp(
+    validator: &Validator,
+    token: &[u8],
+    stamped: &[u8],
+    at: Timestamp,
+) -> BindResult<String> {
+    to_json(&validator.verify_timestamp(token, stamped, at))
 }
 
 /// A validator from a policy.

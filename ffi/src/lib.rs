@@ -331,10 +331,11 @@ unsafe fn validator_arg<'a>(ptr: *const ValidateValidator) -> BindResult<&'a Val
     unsafe { validator(ptr) }
 }
 
-/// Verifies a CMS SignedData (DER, BER or PEM) with the validator's policy
-/// (anchors, intermediates, purpose, algorithms) at `at` (null: now).
-/// `content` is the detached content (null with length 0 when attached).
-/// `*out_result` receives `{"valid", "detached", "signers": [...], ...}`.
+/// Verifies a CMS SignedData (DER, BER, PEM or base64) with the
+/// validator's policy (anchors, intermediates, level, purpose, algorithms,
+/// time source, revocation) at `at` (null: now), exactly as a CAdES
+/// request does. `content` is the detached content (null with length 0
+/// when attached). `*out_result` receives the seed's report JSON.
 ///
 /// # Safety
 /// Buffers point to their lengths of readable bytes (or are null with length
@@ -458,7 +459,8 @@ pub unsafe extern "C" fn validate_verify_pdf_file(
 /// Verifies a raw signature (PKCS#1 v1.5, PSS, ECDSA, DSA, Ed25519) over
 /// `data` with the first certificate of `certificate` (DER or PEM), the
 /// algorithm named `algorithm` (e.g. `SHA256withRSA`), and the validator's
-/// policy for the certificate's path, at `at` (null: now).
+/// policy for the certificate's path, at `at` (null: now), exactly as a
+/// PKCS1 request does. `*out_result` receives the seed's report JSON.
 ///
 /// # Safety
 /// As for `validate_verify_cms`.
@@ -485,6 +487,60 @@ pub unsafe extern "C" fn validate_verify_pkcs1(
             let algorithm = required_str(algorithm, "the algorithm name")?;
             let at = api::parse_time(optional_str(at, "the time")?)?;
             api::verify_raw(&v.inner, data, signature, certificate, algorithm, at)
+        })
+    }
+}
+
+/// Validates every certificate of `certificates` (DER, PEM, a PKCS#7
+/// bundle) with the validator's policy at `at` (null: now), exactly as a
+/// P7B / X509 request does. `*out_result` receives the seed's report JSON.
+///
+/// # Safety
+/// As for `validate_verify_cms`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn validate_certificates(
+    validator: *const ValidateValidator,
+    certificates: *const u8,
+    certificates_len: usize,
+    at: *const c_char,
+    out_result: *mut *mut c_char,
+) -> c_int {
+    // SAFETY: arguments as promised by the caller.
+    unsafe {
+        string_out(out_result, || {
+            let v = validator_arg(validator)?;
+            let certificates = bytes(certificates, certificates_len, "the certificates")?;
+            let at = api::parse_time(optional_str(at, "the time")?)?;
+            api::validate_certificates(&v.inner, certificates, at)
+        })
+    }
+}
+
+/// Verifies an RFC 3161 timestamp token over `stamped` (the data whose
+/// hash its messageImprint holds) with the validator's policy at `at`
+/// (null: now). `*out_result` receives the seed's report JSON (signature
+/// type `RFC3161`, the TSA in `signers`).
+///
+/// # Safety
+/// As for `validate_verify_cms`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn validate_verify_timestamp(
+    validator: *const ValidateValidator,
+    token: *const u8,
+    token_len: usize,
+    stamped: *const u8,
+    stamped_len: usize,
+    at: *const c_char,
+    out_result: *mut *mut c_char,
+) -> c_int {
+    // SAFETY: arguments as promised by the caller.
+    unsafe {
+        string_out(out_result, || {
+            let v = validator_arg(validator)?;
+            let token = bytes(token, token_len, "the token")?;
+            let stamped = bytes(stamped, stamped_len, "the stamped data")?;
+            let at = api::parse_time(optional_str(at, "the time")?)?;
+            api::verify_timestamp(&v.inner, token, stamped, at)
         })
     }
 }

@@ -130,7 +130,10 @@ fn readme_c_example_compiles_and_runs() {
     let exe = work.join("example");
     gcc(&repo().join("tests/c/example.c"), &exe, false);
     let out = valgrind(&exe, &[]);
-    assert!(out.contains("\"valid\":true"), "{out}");
+    assert!(
+        out.contains("\"opResult\":{\"resultStatus\":0},\"policy\":{\"resultStatus\":0"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -161,7 +164,10 @@ fn install_layout_works_with_pkg_config() {
         .arg(format!("-Wl,-rpath,{}", prefix.join("lib").display()));
     run(&mut cmd);
     let out = run(Command::new(&exe).current_dir(repo()));
-    assert!(out.contains("\"valid\":true"), "{out}");
+    assert!(
+        out.contains("\"opResult\":{\"resultStatus\":0},\"policy\":{\"resultStatus\":0"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -186,6 +192,9 @@ fn install_layout_works_with_cmake() {
     run(Command::new("cmake").arg("--build").arg(&build));
     for exe in ["example_shared", "example_static"] {
         let out = run(Command::new(build.join(exe)).current_dir(repo()));
-        assert!(out.contains("\"valid\":true"), "{exe}: {out}");
+        assert!(
+            out.contains("\"opResult\":{\"resultStatus\":0},\"policy\":{\"resultStatus\":0"),
+            "{exe}: {out}"
+        );
     }
 }

@@ -5,11 +5,11 @@ Rust core; this package translates Python values (bytes, PEM text, paths,
 dicts) and exceptions. Validation releases the GIL, so threads validate in
 parallel.
 
->>> import libvalidate
+>>> import pathlib, libvalidate
 >>> policy = libvalidate.Policy.from_json(
 ...     '{"name": "acme", "trustAnchors": ["examples/chain/root.pem"]}')
 >>> validator = libvalidate.Validator(policy)
->>> chain = libvalidate.Certificate.load_all("examples/chain/chain.pem")
+>>> chain = libvalidate.Certificate.load_all(pathlib.Path("examples/chain/chain.pem"))
 >>> report = validator.validate_certificates(chain, at="2030-01-01T00:00:00Z")
 >>> report.is_acceptable
 True
@@ -18,8 +18,10 @@ True
 from __future__ import annotations
 
 import base64
+import datetime
 import json
 import os
+import pathlib
 import re
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Union
 
@@ -40,7 +42,6 @@ __all__ = [
     "MissingScopeError",
     "Policy",
     "Report",
-    "SignatureResult",
     "ValidateError",
     "Validator",
     "health",
@@ -259,30 +260,31 @@ class ChainResult(JsonObject):
         return [CertificateRecord(r) for r in self._data["chain"]]
 
 
-class SignatureResult(JsonObject):
-    """A CMS or raw signature verification: ``valid``, ``signers`` (CMS) or
-    ``signature_valid`` and ``path`` (raw), ``findings``."""
-
-
 # --------------------------------------------------------------------------
 # Inputs
 
 
 def _bytes(value: Any, what: str) -> bytes:
-    """bytes-like as is; str holding PEM as its text; other str / PathLike as a path."""
+    """bytes-like as is; str holding PEM as its text; a path (``os.PathLike``,
+    e.g. ``pathlib.Path``) as the file's bytes. A str that is not PEM is
+    refused: it is never taken for a file name."""
     if isinstance(value, (bytes, bytearray, memoryview)):
         return bytes(value)
     if isinstance(value, Certificate):
         return value.der
-    if isinstance(value, str) and "-----BEGIN" in value:
-        return value.encode("ascii", errors="strict")
-    if isinstance(value, (str, os.PathLike)):
+    if isinstance(value, str):
+        if "-----BEGIN" in value:
+            return value.encode("ascii", errors="strict")
+        raise InvalidArgumentError(
+            f"{what}: a str must be PEM text; pass a pathlib.Path to read a file", 3
+        )
+    if isinstance(value, os.PathLike):
         try:
             with open(value, "rb") as f:
                 return f.read()
         except OSError as e:
             raise FileError(f"{what}: {e}", 5) from e
-    raise TypeError(f"{what}: expected bytes, PEM text or a path, not {type(value).__name__}")
+    raise TypeError(f"{what}: expected bytes, PEM text or a pathlib.Path, not {type(value).__name__}")
 
 
 def _many(values: Any, what: str) -> bytes:
@@ -296,14 +298,29 @@ def _many(values: Any, what: str) -> bytes:
 
 
 def _at(at: Any) -> Optional[str]:
+    """The validation time: None (now), RFC 3339 text, or an aware datetime
+    (a naive one is refused: its zone would be a guess)."""
     if at is None or isinstance(at, str):
         return at
-    if hasattr(at, "isoformat"):  # datetime: naive means UTC
-        text = at.isoformat()
-        if at.tzinfo is None:
-            text += "Z"
-        return str(text)
-    raise TypeError(f"at: expected an RFC 3339 string or a datetime, not {type(at).__name__}")
+    if isinstance(at, datetime.datetime):
+        if at.tzinfo is None or at.utcoffset() is None:
+            raise InvalidArgumentError("at: the datetime is naive; give it a tzinfo (e.g. timezone.utc)", 3)
+        return at.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    raise TypeError(f"at: expected an RFC 3339 string or an aware datetime, not {type(at).__name__}")
+
+
+def _parse_time(text: str) -> datetime.datetime:
+    """An RFC 3339 UTC time of a record (``2030-01-01T00:00:00Z``)."""
+    return datetime.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=datetime.timezone.utc)
+
+
+def _purposes(purposes: Union[str, Sequence[str]]) -> List[str]:
+    """One purpose or a sequence of them."""
+    if isinstance(purposes, str):
+        return [purposes]
+    if isinstance(purposes, (bytes, bytearray)):
+        raise TypeError("purposes: expected a str or a sequence of str")
+    return [str(p) for p in purposes]
 
 
 # --------------------------------------------------------------------------
@@ -346,14 +363,29 @@ class Certificate:
         return cls(bytes(data))
 
     @classmethod
-    def from_pem(cls, text: str) -> "Certificate":
-        """From PEM text."""
-        return cls(text.encode("ascii"))
+    def from_pem(cls, pem: Union[str, bytes]) -> "Certificate":
+        """From PEM (text or bytes); anything else is an InvalidInputError."""
+        if isinstance(pem, str):
+            data = pem.encode("ascii", errors="strict")
+        elif isinstance(pem, (bytes, bytearray, memoryview)):
+            data = bytes(pem)
+        else:
+            raise TypeError(f"from_pem: expected str or bytes, not {type(pem).__name__}")
+        if b"-----BEGIN" not in data:
+            raise InvalidInputError("from_pem: no PEM block ('-----BEGIN ...')", 4)
+        return cls(data)
 
     @classmethod
-    def from_file(cls, path: PathLike) -> "Certificate":
+    def from_der(cls, der: Union[bytes, bytearray, memoryview]) -> "Certificate":
+        """From DER bytes."""
+        if not isinstance(der, (bytes, bytearray, memoryview)):
+            raise TypeError(f"from_der: expected bytes, not {type(der).__name__}")
+        return cls(bytes(der))
+
+    @classmethod
+    def from_file(cls, path: Union[str, "os.PathLike[str]"]) -> "Certificate":
         """From a file (DER or PEM)."""
-        return cls(_bytes(path, str(path)))
+        return cls(_bytes(pathlib.Path(path), str(path)))
 
     @property
     def der(self) -> bytes:
@@ -398,6 +430,37 @@ class Certificate:
     def fingerprint_sha1(self) -> bytes:
         """The SHA-1 fingerprint."""
         return bytes.fromhex(self.record()["FingerprintSHA1Hex"])
+
+    @property
+    def not_valid_before(self) -> datetime.datetime:
+        """notBefore, an aware UTC datetime."""
+        return _parse_time(self.record()["NotBefore"])
+
+    @property
+    def not_valid_after(self) -> datetime.datetime:
+        """notAfter, an aware UTC datetime."""
+        return _parse_time(self.record()["NotAfter"])
+
+    @property
+    def public_key_oid(self) -> str:
+        """The public key algorithm OID (dotted)."""
+        return str(self.record()["PublicKeyOid"])
+
+    @property
+    def signature_algorithm_oid(self) -> str:
+        """The signature algorithm OID (dotted)."""
+        return str(self.record()["SignatureAlgorithmOid"])
+
+    @property
+    def extensions(self) -> List[JsonObject]:
+        """The extensions as the certificates table gives them (``oid``,
+        ``critical``, ``recognized``, and the projections of basic
+        constraints, key usage, extended key usage and key identifiers)."""
+        return [JsonObject(e) for e in self.record()["Extensions"]]
+
+    def extension(self, oid: str) -> Optional[JsonObject]:
+        """The extension with this dotted OID, if present."""
+        return next((e for e in self.extensions if e["Oid"] == oid), None)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Certificate) and other._der == self._der
@@ -495,17 +558,24 @@ class Validator:
         return Report(json.loads(_call(self._native.validate_json, text, _at(at))))
 
     def validate_certificates(self, certificates: Any, at: Any = None) -> Report:
-        """Validates certificates (leaf first, then intermediates) as an X509 request."""
+        """Validates certificates (a certificate, bytes, PEM, a path, or a
+        sequence of them; leaf first) as a P7B / X509 request does."""
         data = _many(certificates, "certificates")
-        request = {"signatureType": "X509", "certificate": base64.b64encode(data).decode()}
-        return self.validate(request, at)
+        return Report(json.loads(_call(self._native.validate_certificates, data, _at(at))))
 
-    def verify_cms(self, signature: Any, content: Any = None, at: Any = None) -> SignatureResult:
-        """Verifies a CMS SignedData (DER, BER or PEM; bytes or a path);
-        ``content`` is the detached content (bytes or a path)."""
+    def verify_cms(self, signature: Any, content: Any = None, at: Any = None) -> Report:
+        """Verifies a CMS SignedData (DER, BER or PEM; bytes or a path) as a
+        CAdES request does; ``content`` is the detached content (bytes or a
+        path). The seed's report."""
         sig = _bytes(signature, "signature")
         data = None if content is None else _bytes(content, "content")
-        return SignatureResult(json.loads(_call(self._native.verify_cms, sig, data, _at(at))))
+        return Report(json.loads(_call(self._native.verify_cms, sig, data, _at(at))))
+
+    def verify_timestamp(self, token: Any, stamped: Union[bytes, bytearray], at: Any = None) -> Report:
+        """Verifies an RFC 3161 timestamp token over ``stamped`` (the data
+        whose hash it holds); the seed's report, the TSA in ``signers``."""
+        raw = _bytes(token, "token")
+        return Report(json.loads(_call(self._native.verify_timestamp, raw, bytes(stamped), _at(at))))
 
     def verify_xml(self, xml: Any, content: Any = None, at: Any = None) -> Report:
         """Verifies the XML signatures (XAdES, XML-DSig) of ``xml`` (bytes or
@@ -532,12 +602,12 @@ class Validator:
 
     def verify_pkcs1(
         self, data: bytes, signature: bytes, certificate: CertificateInput, algorithm: str, at: Any = None
-    ) -> SignatureResult:
+    ) -> Report:
         """Verifies a raw signature (``SHA256withRSA``, ``SHA256withECDSA``,
         ``Ed25519``, ...) over ``data`` with ``certificate``'s key and the
-        policy for its path."""
+        policy for its path, as a PKCS1 request does; the seed's report."""
         cert = _bytes(certificate, "certificate")
-        return SignatureResult(
+        return Report(
             json.loads(_call(self._native.verify_pkcs1, bytes(data), bytes(signature), cert, algorithm, _at(at)))
         )
 
@@ -559,14 +629,14 @@ def validate_chain(
     anchors: Any = None,
     *,
     at: Any = None,
-    purposes: Sequence[str] = (),
+    purposes: Union[str, Sequence[str]] = (),
     profile: Optional[str] = None,
     peer_name: Optional[str] = None,
     allow_weak_algorithms: Optional[bool] = None,
 ) -> ChainResult:
     """Validates the certification path of ``leaf`` through ``intermediates``
     to ``anchors`` (each certificates, bytes, PEM or paths, or lists of them)."""
-    options: Dict[str, Any] = {"purposes": list(purposes)}
+    options: Dict[str, Any] = {"purposes": _purposes(purposes)}
     if at is not None:
         options["time"] = _at(at)
     if profile is not None:

@@ -103,7 +103,7 @@ impl NativeValidator {
         done(py.detach(|| api::validate_request(v, request, api::parse_time(at)?)))
     }
 
-    /// Verifies a CMS SignedData; the result JSON.
+    /// Verifies a CMS SignedData; the report JSON.
     #[pyo3(signature = (signature, content=None, at=None))]
     fn verify_cms(
         &self,
@@ -156,7 +156,7 @@ impl NativeValidator {
         done(py.detach(|| api::verify_pdf_file(v, &path, password, api::parse_time(at)?)))
     }
 
-    /// Verifies a raw signature; the result JSON.
+    /// Verifies a raw signature; the report JSON.
     #[pyo3(signature = (data, signature, certificate, algorithm, at=None))]
     fn verify_pkcs1(
         &self,
@@ -178,6 +178,31 @@ impl NativeValidator {
                 api::parse_time(at)?,
             )
         }))
+    }
+
+    /// Validates certificates (P7B / X509); the report JSON.
+    #[pyo3(signature = (certificates, at=None))]
+    fn validate_certificates(
+        &self,
+        py: Python<'_>,
+        certificates: &[u8],
+        at: Option<&str>,
+    ) -> PyResult<String> {
+        let v = &self.inner;
+        done(py.detach(|| api::validate_certificates(v, certificates, api::parse_time(at)?)))
+    }
+
+    /// Verifies an RFC 3161 token over `stamped`; the report JSON.
+    #[pyo3(signature = (token, stamped, at=None))]
+    fn verify_timestamp(
+        &self,
+        py: Python<'_>,
+        token: &[u8],
+        stamped: &[u8],
+        at: Option<&str>,
+    ) -> PyResult<String> {
+        let v = &self.inner;
+        done(py.detach(|| api::verify_timestamp(v, token, stamped, api::parse_time(at)?)))
     }
 
     /// The per-policy health JSON.

@@ -31,7 +31,7 @@ def test_certificate_from_every_input_form(examples: Path) -> None:
     path = examples / "chain/leaf.pem"
     pem_text = path.read_text()
     a = Certificate(path)
-    b = Certificate(str(path))
+    b = Certificate.from_file(str(path))
     c = Certificate.from_pem(pem_text)
     d = Certificate(pem_text)
     e = Certificate.from_bytes(a.der)
@@ -125,7 +125,9 @@ def test_validate_request_dict_and_text(example_validator: Validator, examples: 
     assert report.is_acceptable and report.status == 0
     assert report.op_result.result_status == 0
     assert report.policy.name == "acme" and report.policy.version == "2.0.0"
-    again = example_validator.validate(json.dumps(request), at=datetime.datetime(2030, 1, 1))
+    again = example_validator.validate(
+        json.dumps(request), at=datetime.datetime(2030, 1, 1, tzinfo=datetime.timezone.utc)
+    )
     assert again.to_dict()["policy"] == report.to_dict()["policy"]
     assert json.loads(report.to_json(indent=2)) == report.to_dict()
     assert report.results == [] or all("code" in r for r in report.results)
@@ -169,16 +171,64 @@ def test_health_policy_health_statistics(example_validator: Validator, examples:
 def test_cms_from_the_examples(example_validator: Validator, examples: Path) -> None:
     sig = examples / "signatures/detached.p7s"
     content = examples / "signatures/content.txt"
-    result = example_validator.verify_cms(sig, content, at=AT)
-    assert result.valid and result.detached
-    assert result.signers[0].signature_valid and result.signers[0].path.valid
-    assert result.signers[0].certificate.subject.startswith("CN=Example Code Signing")
+    report = example_validator.verify_cms(sig, content, at=AT)
+    assert isinstance(report, libvalidate.Report)
+    assert report.is_acceptable and report.policy.signature.type == "CAdES-Explicit", report.to_json()
+    assert report.signers[0].status == 0 and report.signers[0].trust_level == 1
+    assert report.signers[0].subject.dn.startswith("CN=Example Code Signing")
     bad = example_validator.verify_cms(sig.read_bytes(), b"tampered", at=AT)
-    assert not bad.valid
+    assert not bad.is_acceptable and 30205 in [r["code"] for r in bad.results]
     attached = example_validator.verify_cms(examples / "signatures/attached.p7m", at=AT)
-    assert attached.valid and not attached.detached
+    assert attached.is_acceptable and attached.policy.signature.type == "CAdES"
+    garbage = example_validator.verify_cms(b"garbage", at=AT)
+    assert garbage.status == 2 and garbage.op_result.result_list[0].code == 30002
+
+
+def test_every_door_gives_the_request_report(example_validator: Validator, examples: Path) -> None:
+    """verify_cms, validate_certificates and validate give the same report
+    for the same input (one engine behind every door)."""
+    sig = (examples / "signatures/detached.p7s").read_bytes()
+    content = (examples / "signatures/content.txt").read_bytes()
+    direct = example_validator.verify_cms(sig, content, at=AT)
+    request = {
+        "signatureType": "CAdES-Explicit",
+        "signature": base64.b64encode(sig).decode(),
+        "signedText": base64.b64encode(content).decode(),
+        "signedTextPack": "BASE64",
+    }
+    assert example_validator.validate(request, at=AT).to_dict() == direct.to_dict()
+    chain = (examples / "chain/chain.pem").read_bytes()
+    assert (
+        example_validator.validate_certificates(chain, at=AT).to_dict()
+        == example_validator.validate(chain_request(examples), at=AT).to_dict()
+    )
+
+
+def test_inputs_are_never_guessed(examples: Path) -> None:
+    with pytest.raises(InvalidArgumentError, match="pathlib.Path"):
+        Certificate("examples/chain/leaf.pem")
+    assert Certificate(examples / "chain/leaf.pem") == Certificate.from_file("examples/chain/leaf.pem")
+    pem = (examples / "chain/leaf.pem").read_text()
+    assert Certificate.from_pem(pem) == Certificate.from_pem(pem.encode())
     with pytest.raises(InvalidInputError):
-        example_validator.verify_cms(b"garbage")
+        Certificate.from_pem(b"not pem")
+    with pytest.raises(TypeError):
+        Certificate.from_pem(12)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match="naive"):
+        libvalidate.validate_chain(
+            examples / "chain/leaf.pem", None, examples / "chain/root.pem", at=datetime.datetime(2030, 1, 1)
+        )
+
+
+def test_certificate_accessors(examples: Path) -> None:
+    leaf = Certificate(examples / "chain/leaf.pem")
+    assert leaf.not_valid_before < leaf.not_valid_after
+    assert leaf.not_valid_before.tzinfo is datetime.timezone.utc
+    assert leaf.public_key_oid == "1.2.840.113549.1.1.1"
+    assert leaf.signature_algorithm_oid == "1.2.840.113549.1.1.11"
+    bc = leaf.extension("2.5.29.19")
+    assert bc is not None and bc["CertificateAuthority"] is False
+    assert leaf.extension("1.2.3") is None
 
 
 # ---- chains
@@ -187,7 +237,7 @@ def test_cms_from_the_examples(example_validator: Validator, examples: Path) -> 
 def test_validate_chain(examples: Path) -> None:
     chain = examples / "chain"
     result = libvalidate.validate_chain(
-        chain / "leaf.pem", chain / "intermediate.pem", chain / "root.pem", at=AT, purposes=["code-signing"]
+        chain / "leaf.pem", chain / "intermediate.pem", chain / "root.pem", at=AT, purposes="code-signing"
     )
     assert result.valid and result.status_flags == []
     assert [r.subject.split(",")[0] for r in result.chain] == [

@@ -34,7 +34,7 @@ def test_fingerprints_serials_and_names_agree(pki: Pki) -> None:
 
 
 def test_cryptography_chain_validates(pki: Pki) -> None:
-    result = libvalidate.validate_chain(pki.leaf.der, [pki.intermediate.pem], pki.root.pem, purposes=["code-signing"])
+    result = libvalidate.validate_chain(pki.leaf.der, [pki.intermediate.pem], pki.root.pem, purposes=["code-signing"], at=NOW)
     assert result.valid, result.to_json()
     assert [r.fingerprint_sha256_hex for r in result.chain] == [
         i.cert.fingerprint(hashes.SHA256()).hex().upper() for i in (pki.leaf, pki.intermediate, pki.root)
@@ -46,12 +46,12 @@ def test_cryptography_chain_validates(pki: Pki) -> None:
 def test_chain_to_another_root_is_untrusted(pki: Pki) -> None:
     other_key = ec.generate_private_key(ec.SECP256R1())
     other = make_cert("Other Root", other_key, None, ca=True)
-    result = libvalidate.validate_chain(pki.leaf.der, pki.intermediate.der, other.public_bytes(serialization.Encoding.PEM))
+    result = libvalidate.validate_chain(pki.leaf.der, pki.intermediate.der, other.public_bytes(serialization.Encoding.PEM), at=NOW)
     assert not result.valid
 
 
 def test_cryptography_certificate_request_validates(validator: Validator, pki: Pki) -> None:
-    report = validator.validate_certificates([pki.leaf.der])
+    report = validator.validate_certificates([pki.leaf.der], at=NOW)
     assert report.is_acceptable, report.to_json()
     assert report.policy.name == "interop"
 
@@ -67,25 +67,25 @@ def test_expired_cryptography_certificate_is_rejected(validator: Validator, pki:
         not_before=NOW - datetime.timedelta(days=30),
         not_after=NOW - datetime.timedelta(days=1),
     )
-    report = validator.validate_certificates([Issued(key, old).der])
+    report = validator.validate_certificates([Issued(key, old).der], at=NOW)
     assert not report.is_acceptable
 
 
 def test_raw_signatures_made_by_cryptography(validator: Validator, pki: Pki) -> None:
     data = b"release-1.2.3.tar.gz contents"
     rsa_sig = pki.leaf.key.sign(data, padding.PKCS1v15(), hashes.SHA256())
-    ok = validator.verify_pkcs1(data, rsa_sig, pki.leaf.der, "SHA256withRSA")
-    assert ok.valid and ok.signature_valid, ok.to_json()
+    ok = validator.verify_pkcs1(data, rsa_sig, pki.leaf.der, "SHA256withRSA", at=NOW)
+    assert ok.is_acceptable, ok.to_json()
     pss = pki.leaf.key.sign(
         data, padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32), hashes.SHA256()
     )
-    assert validator.verify_pkcs1(data, pss, pki.leaf.pem, "SHA256withRSA/PSS").signature_valid
+    assert validator.verify_pkcs1(data, pss, pki.leaf.pem, "SHA256withRSA/PSS", at=NOW).is_acceptable
     ecdsa_sig = pki.leaf_ec.key.sign(data, ec.ECDSA(hashes.SHA256()))
-    assert validator.verify_pkcs1(data, ecdsa_sig, pki.leaf_ec.der, "SHA256withECDSA").valid
-    tampered = validator.verify_pkcs1(data + b"!", rsa_sig, pki.leaf.der, "SHA256withRSA")
-    assert not tampered.valid and not tampered.signature_valid
-    with pytest.raises(InvalidInputError, match="MD5withRSA"):
-        validator.verify_pkcs1(data, rsa_sig, pki.leaf.der, "MD5withRSA")
+    assert validator.verify_pkcs1(data, ecdsa_sig, pki.leaf_ec.der, "SHA256withECDSA", at=NOW).is_acceptable
+    tampered = validator.verify_pkcs1(data + b"!", rsa_sig, pki.leaf.der, "SHA256withRSA", at=NOW)
+    assert not tampered.is_acceptable and 30018 in [r["code"] for r in tampered.results]
+    md5 = validator.verify_pkcs1(data, rsa_sig, pki.leaf.der, "MD5withRSA", at=NOW)
+    assert md5.status == 2 and "MD5withRSA" in md5.op_result.result_list[0].detail
 
 
 @pytest.mark.parametrize("which", ["leaf", "leaf_ec"])
@@ -105,9 +105,9 @@ def test_cms_made_by_cryptography(validator: Validator, pki: Pki, which: str, de
         .add_certificate(pki.intermediate.cert)
         .sign(serialization.Encoding.DER, options)
     )
-    result = validator.verify_cms(p7s, data if detached else None)
-    assert result.valid, result.to_json()
-    assert result.detached is detached
-    assert result.signers[0].certificate.fingerprint_sha256_hex == signer.cert.fingerprint(hashes.SHA256()).hex().upper()
+    result = validator.verify_cms(p7s, data if detached else None, at=NOW)
+    assert result.is_acceptable, result.to_json()
+    assert result.policy.signature.type == ("CAdES-Explicit" if detached else "CAdES")
+    assert result.signers[0].thumb_print == signer.cert.fingerprint(hashes.SHA1()).hex()
     if detached:
-        assert not validator.verify_cms(p7s, b"other content").valid
+        assert not validator.verify_cms(p7s, b"other content", at=NOW).is_acceptable

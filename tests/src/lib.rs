@@ -2,6 +2,7 @@
 //! public corpora are installed, and running the openssl CLI.
 
 pub mod der_tree;
+pub mod fixtures;
 pub mod mint;
 pub mod pdf;
 pub mod pdf_encrypted;
@@ -124,4 +125,92 @@ pub fn make_crl(
         String::from_utf8_lossy(&out.stderr)
     );
     crl
+}
+
+/// notBefore of every certificate the tests issue at run time: fixed, so that
+/// verdicts at the tests' fixed validation times never depend on when they run.
+pub const TEST_NOT_BEFORE: &str = "20260101000000Z";
+/// notAfter of every certificate the tests issue at run time.
+pub const TEST_NOT_AFTER: &str = "20460101000000Z";
+
+/// Who signs a certificate [`issue_certificate`] makes.
+pub enum CertSigner<'a> {
+    /// A CA: its certificate and key files.
+    Ca {
+        /// The CA certificate (PEM).
+        cert: &'a str,
+        /// The CA key (PEM).
+        key: &'a str,
+    },
+    /// The request's own key (a self-signed certificate).
+    SelfSigned {
+        /// The key of the request (PEM).
+        key: &'a str,
+    },
+}
+
+/// Issues a certificate for the request `csr` with `openssl ca`, valid from
+/// [`TEST_NOT_BEFORE`] to [`TEST_NOT_AFTER`] (OpenSSL 3.0's `x509 -req` can
+/// only start a certificate now), with serial `serial_hex`, the extensions of
+/// section `extensions` of `extfile`, and the request's subject as it is.
+pub fn issue_certificate(
+    csr: &str,
+    signer: CertSigner<'_>,
+    extfile: &str,
+    extensions: &str,
+    serial_hex: &str,
+    out: &str,
+) -> Result<(), String> {
+    static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let db = std::env::temp_dir().join(format!(
+        "validate-ca-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    ));
+    std::fs::create_dir_all(&db).map_err(|e| e.to_string())?;
+    std::fs::write(db.join("index.txt"), "").map_err(|e| e.to_string())?;
+    // The serial file holds whole octets.
+    let padded = if serial_hex.len() % 2 == 1 {
+        format!("0{serial_hex}")
+    } else {
+        serial_hex.to_string()
+    };
+    std::fs::write(db.join("serial"), format!("{padded}\n")).map_err(|e| e.to_string())?;
+    let config = db.join("ca.cnf");
+    std::fs::write(
+        &config,
+        format!(
+            "[ca]\ndefault_ca = test\n[test]\ndatabase = {d}/index.txt\nnew_certs_dir = {d}\nserial = {d}/serial\ndefault_md = sha256\npolicy = anything\nunique_subject = no\n[anything]\ncommonName = optional\n",
+            d = db.display()
+        ),
+    )
+    .map_err(|e| e.to_string())?;
+    let config = config.to_string_lossy().into_owned();
+    let mut args = vec![
+        "ca",
+        "-batch",
+        "-notext",
+        "-preserveDN",
+        "-config",
+        &config,
+        "-startdate",
+        TEST_NOT_BEFORE,
+        "-enddate",
+        TEST_NOT_AFTER,
+        "-in",
+        csr,
+        "-out",
+        out,
+        "-extfile",
+        extfile,
+        "-extensions",
+        extensions,
+    ];
+    match signer {
+        CertSigner::Ca { cert, key } => args.extend(["-cert", cert, "-keyfile", key]),
+        CertSigner::SelfSigned { key } => args.extend(["-selfsign", "-keyfile", key]),
+    }
+    let result = openssl(&args).map(|_| ());
+    let _ = std::fs::remove_dir_all(&db);
+    result
 }

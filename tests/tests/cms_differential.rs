@@ -69,26 +69,17 @@ impl Lab {
             &csr,
         ])
         .unwrap();
-        openssl(&[
-            "x509",
-            "-req",
-            "-in",
+        validate_tests::issue_certificate(
             &csr,
-            "-CA",
-            &self.c("intermediate.pem"),
-            "-CAkey",
-            &self.c("intermediate.key"),
-            "-set_serial",
-            serial,
-            "-days",
-            "3650",
-            "-extfile",
+            validate_tests::CertSigner::Ca {
+                cert: &self.c("intermediate.pem"),
+                key: &self.c("intermediate.key"),
+            },
             &self.p("ext.cnf"),
-            "-extensions",
             "leaf",
-            "-out",
+            serial.trim_start_matches("0x"),
             &cert,
-        ])
+        )
         .unwrap();
         Signer {
             name: name.into(),

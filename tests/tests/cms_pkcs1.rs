@@ -157,13 +157,28 @@ fn raw_signatures_agree_with_openssl() {
     // Unknown names are errors.
     assert!(verify_pkcs1(&data, &sha1, &rsa, "MD5withRSA", &ctx).is_err());
 
-    // Ed25519: a self-signed certificate made now; pure signature over the data.
+    // Ed25519: a self-signed certificate (fixed dates); pure signature over the data.
     let key = p("ed.key");
     let cert = p("ed.pem");
+    let csr = p("ed.csr");
     openssl(&[
-        "req", "-x509", "-newkey", "ed25519", "-nodes", "-keyout", &key, "-subj", "/CN=Ed",
-        "-days", "3650", "-out", &cert,
+        "req", "-new", "-newkey", "ed25519", "-nodes", "-keyout", &key, "-subj", "/CN=Ed", "-out",
+        &csr,
     ])
+    .unwrap();
+    std::fs::write(
+        p("ed.cnf"),
+        "[ed]\nbasicConstraints=critical,CA:true\nsubjectKeyIdentifier=hash\n",
+    )
+    .unwrap();
+    validate_tests::issue_certificate(
+        &csr,
+        validate_tests::CertSigner::SelfSigned { key: &key },
+        &p("ed.cnf"),
+        "ed",
+        "ed01",
+        &cert,
+    )
     .unwrap();
     let sig = p("ed.sig");
     openssl(&[

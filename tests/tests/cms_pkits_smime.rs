@@ -7,14 +7,14 @@
 //! checking, as PKITS expects) and initial policy settings; and the message
 //! is valid exactly when PKITS expects the test's path to be valid.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use base64ct::{Base64, Encoding};
 use serde_json::Value;
 use validate::cms::{VerifyContext, verify_signed_data};
 use validate::path::{CertificatePool, TrustStore, ValidationOptions};
 use validate::revocation::{Crl, RevocationMode, RevocationSources};
 use validate::{Certificate, Timestamp};
+use validate_tests::fixtures::split_smime;
 use validate_tests::repo_root;
 
 fn pkits() -> PathBuf {
@@ -23,41 +23,6 @@ fn pkits() -> PathBuf {
 
 fn cert(name: &str) -> Certificate {
     Certificate::from_der(&std::fs::read(pkits().join("data/certs").join(name)).unwrap()).unwrap()
-}
-
-/// The signed body part (canonical CRLF, without the CRLF that belongs to
-/// the boundary, RFC 1847 2.1) and the decoded signature of a
-/// multipart/signed message.
-fn split_smime(path: &Path) -> (Vec<u8>, Vec<u8>) {
-    let text = std::fs::read_to_string(path).unwrap();
-    let boundary = text
-        .split("boundary=\"")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .unwrap();
-    let delimiter = format!("--{boundary}");
-    let parts: Vec<&str> = text.split(&delimiter).collect();
-    // parts[1] is the signed part, parts[2] the signature part.
-    let signed = parts[1]
-        .strip_prefix("\r\n")
-        .or_else(|| parts[1].strip_prefix('\n'))
-        .unwrap();
-    let signed = signed
-        .strip_suffix("\r\n")
-        .or_else(|| signed.strip_suffix('\n'))
-        .unwrap();
-    let canonical = signed.replace("\r\n", "\n").replace('\n', "\r\n");
-    let sig_part = parts[2];
-    let body_start = sig_part
-        .find("\r\n\r\n")
-        .map(|i| i + 4)
-        .or_else(|| sig_part.find("\n\n").map(|i| i + 2))
-        .unwrap();
-    let b64: String = sig_part[body_start..]
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    (canonical.into_bytes(), Base64::decode_vec(&b64).unwrap())
 }
 
 #[test]

@@ -9,13 +9,11 @@
 //! names carry neither, the table below (PKITS.pdf sections 4.4.1, 4.8,
 //! 4.12.3). Every disagreement fails the test.
 
-use std::path::Path;
-
-use base64ct::{Base64, Encoding};
 use validate::cms::{VerifyContext, verify_signed_data};
 use validate::path::{TrustStore, ValidationOptions};
 use validate::revocation::{RevocationMode, RevocationSources};
 use validate::{Certificate, Timestamp};
+use validate_tests::fixtures::split_smime;
 use validate_tests::{files_in, repo_root};
 
 /// PKITS's verdict under the default settings for the messages whose names
@@ -44,38 +42,6 @@ const UNNAMED: &[(&str, bool)] = &[
     ("SignedMissingCRLTest1.eml", false),               // 4.4.1
     ("SignedinhibitAnyPolicyTest3.eml", true),          // 4.12.3
 ];
-
-/// The signed body part (canonical CRLF, RFC 1847 2.1) and the decoded
-/// signature of a multipart/signed message.
-fn split_smime(path: &Path) -> (Vec<u8>, Vec<u8>) {
-    let text = std::fs::read_to_string(path).unwrap();
-    let boundary = text
-        .split("boundary=\"")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .unwrap();
-    let parts: Vec<&str> = text.split(&format!("--{boundary}")).collect();
-    let signed = parts[1]
-        .strip_prefix("\r\n")
-        .or_else(|| parts[1].strip_prefix('\n'))
-        .unwrap();
-    let signed = signed
-        .strip_suffix("\r\n")
-        .or_else(|| signed.strip_suffix('\n'))
-        .unwrap();
-    let canonical = signed.replace("\r\n", "\n").replace('\n', "\r\n");
-    let sig_part = parts[2];
-    let body_start = sig_part
-        .find("\r\n\r\n")
-        .map(|i| i + 4)
-        .or_else(|| sig_part.find("\n\n").map(|i| i + 2))
-        .unwrap();
-    let b64: String = sig_part[body_start..]
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    (canonical.into_bytes(), Base64::decode_vec(&b64).unwrap())
-}
 
 fn expected(name: &str) -> bool {
     if let Some((_, verdict)) = UNNAMED.iter().find(|(n, _)| *n == name) {

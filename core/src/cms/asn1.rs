@@ -110,6 +110,14 @@ fn signed_data(sd: Tlv<'_>) -> TlvResult<SignedData<'_>> {
         .expect(tag::SET, "SignedData.digestAlgorithms")?
         .reader()
         .all("SignedData.digestAlgorithms")?;
+    // Each an AlgorithmIdentifier with a well-formed OID: a broken entry is a
+    // broken SignedData, never an algorithm that is merely "not listed".
+    for ai in &digest_algorithms {
+        ai.expect(tag::SEQUENCE, "SignedData.digestAlgorithms")?
+            .reader()
+            .expect(tag::OID, "SignedData.digestAlgorithms")?
+            .oid("SignedData.digestAlgorithms")?;
+    }
     let eci = r.expect(tag::SEQUENCE, "EncapsulatedContentInfo")?;
     let mut er = eci.reader();
     let econtent_type = er.expect(tag::OID, "eContentType")?.oid("eContentType")?;

@@ -5,7 +5,6 @@ use std::sync::Arc;
 use der::asn1::ObjectIdentifier;
 
 use crate::cert::Certificate;
-use crate::record::CertificateRecord;
 use crate::revocation::RevocationStatus;
 
 use super::findings::{Finding, Severity};
@@ -76,43 +75,6 @@ impl PathValidation {
     /// The revocation status of the certificate at `index`, when checked.
     pub fn revocation_of(&self, index: usize) -> Option<&RevocationStatus> {
         self.revocation.get(index).and_then(Option::as_ref)
-    }
-
-    /// The chain document of `validate chain --format json` (CLI.md), shared
-    /// by the CLI and the bindings: `valid`, `chain` (a CertificateRecord per
-    /// certificate, chain columns filled), `status_flags` (names), `results`
-    /// (`code`, `name`, `severity`, `certificate`, `detail`) and `rejected_paths`.
-    pub fn to_json(&self) -> serde_json::Value {
-        let chain: Vec<CertificateRecord> = self
-            .chain
-            .iter()
-            .enumerate()
-            .map(|(i, cert)| {
-                let mut record = CertificateRecord::from_certificate(cert);
-                record.set_chain(self, i);
-                record
-            })
-            .collect();
-        let results: Vec<serde_json::Value> = self
-            .findings
-            .iter()
-            .map(|f| {
-                serde_json::json!({
-                    "code": f.code.code(),
-                    "name": f.code,
-                    "severity": f.severity,
-                    "certificate": f.certificate,
-                    "detail": f.detail,
-                })
-            })
-            .collect();
-        serde_json::json!({
-            "valid": self.valid,
-            "chain": chain,
-            "status_flags": self.chain_flags().names(),
-            "results": results,
-            "rejected_paths": self.rejected_paths,
-        })
     }
 
     /// Errors only.

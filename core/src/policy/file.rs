@@ -26,6 +26,10 @@ pub struct PolicyFile {
     /// Extra intermediates, as for trust anchors.
     #[serde(default)]
     pub intermediates: Vec<String>,
+    /// CRLs for revocation checking: each a file path (resolved by the
+    /// caller) or inline PEM (`-----BEGIN X509 CRL-----`).
+    #[serde(default)]
+    pub crls: Vec<String>,
     /// 0 to 3 (default 1).
     #[serde(default)]
     pub level: Option<u8>,
@@ -85,6 +89,18 @@ impl PolicyFile {
         }
         let mut policy = ValidationPolicy::new(&self.name, anchors);
         policy.intermediates = load(&self.intermediates, "policy intermediates")?;
+        for entry in &self.crls {
+            let bytes = if entry.trim_start().starts_with("-----BEGIN") {
+                entry.as_bytes().to_vec()
+            } else {
+                read(entry)?
+            };
+            let crls = crate::revocation::read_crls(&bytes)
+                .map_err(|e| Error::invalid("policy crls", format!("{}: {e}", short(entry))))?;
+            policy
+                .crls
+                .extend(crls.into_iter().map(std::sync::Arc::new));
+        }
         if let Some(version) = self.version {
             policy.version = version;
         }

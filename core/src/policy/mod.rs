@@ -87,6 +87,9 @@ pub struct ValidationPolicy {
     pub anchors: TrustStore,
     /// Extra intermediate certificates offered for path building.
     pub intermediates: CertificatePool,
+    /// CRLs the policy supplies for revocation checking at levels 2 and 3
+    /// (besides those a message carries and a fetcher retrieves).
+    pub crls: Vec<std::sync::Arc<crate::revocation::Crl>>,
     /// The certificate validation level required.
     pub level: ValidationLevel,
     /// What signer certificates must be valid for (default code signing).
@@ -119,6 +122,7 @@ impl ValidationPolicy {
             date: Timestamp::from_unix_seconds(0),
             anchors,
             intermediates: CertificatePool::new(),
+            crls: Vec::new(),
             level: ValidationLevel::Chain,
             purpose: Purpose::CodeSigning,
             profile: Profile::Rfc5280,

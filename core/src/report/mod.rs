@@ -1,11 +1,13 @@
 //! The validation report of `signature-validation-service.txt`, field names
 //! exactly as the seed writes them (camelCase, `thumbPrint`, `notBeforeS`, ...).
 
+mod chain;
 mod codes;
 mod pdf;
 mod status;
 mod web_certificate;
 
+pub use chain::{ChainReport, ChainResult};
 pub use codes::SeedCode;
 pub use pdf::PdfSignatureReport;
 pub use status::ResultStatus;

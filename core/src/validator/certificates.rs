@@ -14,9 +14,8 @@ use crate::report::{
 use crate::request::{SignatureType, ValidationRequest, decode_base64};
 use crate::time::Timestamp;
 
-/// Every certificate of the request is validated as an end entity for the
-/// policy's purpose; the request's certificates are offered to each other
-/// as intermediates.
+/// The request door of P7B and X509: the certificates in `certificate`,
+/// else in `signature` (base64).
 pub(super) fn validate(
     validator: &Validator,
     request: &ValidationRequest,
@@ -41,7 +40,27 @@ pub(super) fn validate(
         Ok(bytes) => bytes,
         Err(e) => return op_error(SeedCode::BadRequest, e),
     };
-    let bundle = match read_bundle(&bytes) {
+    certificates_report(validator, &bytes, at)
+}
+
+impl Validator {
+    /// Validates every certificate of `certificates` (DER, PEM, a PKCS#7
+    /// bundle, several concatenated) as an end entity for the policy's
+    /// purpose at `at` (the P7B and X509 requests); the input's
+    /// certificates are offered to each other as intermediates. A SignedData
+    /// that has signers is validated as certificates with the 30006 warning
+    /// (its signatures are not checked); one that does not parse is refused.
+    /// Counts in the statistics.
+    pub fn validate_certificates(&self, certificates: &[u8], at: Timestamp) -> ValidationReport {
+        let report = certificates_report(self, certificates, at);
+        self.stats.record(report.is_acceptable(), at);
+        report
+    }
+}
+
+fn certificates_report(validator: &Validator, bytes: &[u8], at: Timestamp) -> ValidationReport {
+    let field = "certificates";
+    let bundle = match read_bundle(bytes) {
         Ok(bundle) => bundle,
         Err(e) => return op_error(SeedCode::UnprocessableInput, format!("{field}: {e}")),
     };

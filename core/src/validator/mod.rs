@@ -3,6 +3,7 @@
 //! `Send + Sync`: share one per policy between threads.
 
 mod certificates;
+mod chain;
 mod health;
 mod pades;
 mod results;
@@ -12,6 +13,7 @@ mod xades;
 
 use std::sync::Arc;
 
+pub use chain::ChainOptions;
 pub use health::{
     Health, PolicyHealth, PolicyHealthInfo, PolicyHealthStatistics, SignatureValidationCounter,
 };
@@ -65,10 +67,11 @@ impl Validator {
 
     /// A validator with another signature backend.
     pub fn with_verifier(policy: ValidationPolicy, verifier: Arc<dyn SignatureVerifier>) -> Self {
+        let revocation = policy_sources(&policy, RevocationSources::new());
         Validator {
             policy,
             verifier,
-            revocation: RevocationSources::new(),
+            revocation,
             signatures: Arc::new(SignatureCache::new(SIGNATURE_CACHE_CAPACITY)),
             stats: stats::Counters::default(),
         }
@@ -78,7 +81,7 @@ impl Validator {
     /// responses, a fetcher): used at levels 2 and 3. Without it, those
     /// levels find no revocation information.
     pub fn with_revocation_sources(mut self, sources: RevocationSources) -> Self {
-        self.revocation = sources;
+        self.revocation = policy_sources(&self.policy, sources);
         self
     }
 
@@ -161,6 +164,14 @@ impl Validator {
             signature: None,
         }
     }
+}
+
+/// `sources` with the policy's own CRLs added.
+fn policy_sources(policy: &ValidationPolicy, mut sources: RevocationSources) -> RevocationSources {
+    for crl in &policy.crls {
+        sources.add_crl(Arc::clone(crl));
+    }
+    sources
 }
 
 /// A report for a request that could not be processed.

@@ -1,12 +1,14 @@
 //! CAdES (CMS) and PKCS1 requests: verify the signature, validate each
 //! signer certificate at the policy's level, and report both.
 
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 
 use super::results::{Parts, push_cms, push_path, push_signer};
 use super::{Validator, op_error};
 use crate::cert::{Certificate, read_certificates_strict};
-use crate::cms::{SignerResult, VerifyContext, verify_pkcs1, verify_signed_data};
+use crate::cms::{
+    SignerResult, VerifyContext, verify_pkcs1, verify_signed_data, verify_timestamp_token,
+};
 use crate::path::PathValidation;
 use crate::policy::{TimeSource, ValidationLevel};
 use crate::report::{
@@ -40,6 +42,132 @@ pub(super) fn certificate_error(validator: &Validator) -> ResultStatus {
     }
 }
 
+impl Validator {
+    /// Verifies a CMS / CAdES SignedData (DER, BER, PEM or base64) at
+    /// time `at` against this validator's policy: every signer's signature,
+    /// signed attributes, timestamps and countersignatures, and its
+    /// certificate at the policy's level. `content` is the detached content
+    /// (read once, streamed); the report's signature type is CAdES-Explicit
+    /// then, CAdES otherwise. Counts in the statistics.
+    ///
+    /// ```
+    /// use validate::{Timestamp, policy::ValidationPolicy, path::TrustStore, read_certificates_strict};
+    /// use validate::validator::Validator;
+    /// let root = read_certificates_strict(&std::fs::read("../examples/chain/root.pem").unwrap()).unwrap();
+    /// let validator = Validator::new(ValidationPolicy::new("acme", TrustStore::from_certificates(root)));
+    /// let p7s = std::fs::read("../examples/signatures/detached.p7s").unwrap();
+    /// let mut content = std::fs::File::open("../examples/signatures/content.txt").unwrap();
+    /// let at: Timestamp = "2030-01-01T00:00:00Z".parse().unwrap();
+    /// let report = validator.verify_cms(&p7s, Some(&mut content), at);
+    /// assert!(report.is_acceptable(), "{}", serde_json::to_string(&report).unwrap());
+    /// ```
+    pub fn verify_cms(
+        &self,
+        signature: &[u8],
+        content: Option<&mut dyn Read>,
+        at: Timestamp,
+    ) -> ValidationReport {
+        let kind = if content.is_some() {
+            SignatureType::CadesExplicit
+        } else {
+            SignatureType::Cades
+        };
+        let report = cades_report(self, signature, content, kind, at);
+        self.stats.record(report.is_acceptable(), at);
+        report
+    }
+
+    /// Verifies a raw signature (RSA PKCS#1 v1.5 / PSS, ECDSA, Ed25519,
+    /// DSA; `algorithm` names it, e.g. `SHA256withRSA`) over `data` with the
+    /// first certificate of `certificate` (DER, PEM or base64), and
+    /// validates that certificate at the policy's level. Counts in the
+    /// statistics.
+    pub fn verify_pkcs1(
+        &self,
+        data: &[u8],
+        signature: &[u8],
+        certificate: &[u8],
+        algorithm: &str,
+        at: Timestamp,
+    ) -> ValidationReport {
+        let report = pkcs1_report(self, data, signature, certificate, algorithm, at);
+        self.stats.record(report.is_acceptable(), at);
+        report
+    }
+}
+
+impl Validator {
+    /// Verifies an RFC 3161 TimeStampToken (DER, BER, PEM or base64) over
+    /// `stamped` (the data whose hash its messageImprint holds) at `at`:
+    /// the token's signature, its TSA certificate (id-kp-timeStamping,
+    /// RFC 3161 2.3, as strict as the policy says) and the TSA path at
+    /// genTime. The report's signature type is `RFC3161` (an extension of
+    /// the seed's types, docs/report.md); `signers` holds the TSA. Counts in
+    /// the statistics.
+    pub fn verify_timestamp(
+        &self,
+        token: &[u8],
+        stamped: &[u8],
+        at: Timestamp,
+    ) -> ValidationReport {
+        let report = timestamp_report(self, token, stamped, at);
+        self.stats.record(report.is_acceptable(), at);
+        report
+    }
+}
+
+fn timestamp_report(
+    validator: &Validator,
+    token: &[u8],
+    stamped: &[u8],
+    at: Timestamp,
+) -> ValidationReport {
+    let ctx = context(validator, at);
+    let timestamp = match verify_timestamp_token(token, stamped, &ctx) {
+        Ok(t) => t,
+        Err(e) => return op_error(SeedCode::UnprocessableInput, format!("token: {e}")),
+    };
+    let mut signature_part = StatusBlock::default();
+    if !timestamp.valid {
+        signature_part.push(
+            ResultStatus::Error,
+            SeedCode::SignatureNotValid.code(),
+            Some("token: the timestamp is not valid".into()),
+        );
+    }
+    push_cms(
+        &mut signature_part,
+        "token",
+        &timestamp.findings,
+        ResultStatus::Error,
+    );
+    let mut certificate_part = StatusBlock::default();
+    let mut signers = Vec::new();
+    if let Some(tsa) = &timestamp.signer {
+        let mut parts = Parts {
+            signature: &mut signature_part,
+            certificate: &mut certificate_part,
+            certificate_error: certificate_error(validator),
+        };
+        push_signer(&mut parts, &format!("TSA ({})", tsa.identifier), tsa);
+        signers.extend(signer_certificate(tsa));
+    }
+    let mut report = report(
+        validator,
+        SignatureType::Cades,
+        StatusBlock::default(),
+        signature_part,
+        certificate_part,
+        signers,
+    );
+    if let Some(signature) = report.policy.as_mut().and_then(|p| p.signature.as_mut()) {
+        signature.signature_type = "RFC3161".to_string();
+    }
+    report
+}
+
+/// The request door of the CAdES types: `signature` (base64) and
+/// `signedText` (per `signedTextPack`) as the detached content.
 pub(super) fn validate_cades(
     validator: &Validator,
     request: &ValidationRequest,
@@ -60,10 +188,20 @@ pub(super) fn validate_cades(
         Ok(content) => content,
         Err(e) => return op_error(SeedCode::BadRequest, e),
     };
-    let ctx = context(validator, at);
     let mut reader = content.map(Cursor::new);
-    let detached = reader.as_mut().map(|r| r as &mut dyn std::io::Read);
-    let result = match verify_signed_data(&signature, detached, &ctx) {
+    let detached = reader.as_mut().map(|r| r as &mut dyn Read);
+    cades_report(validator, &signature, detached, kind, at)
+}
+
+fn cades_report(
+    validator: &Validator,
+    signature: &[u8],
+    detached: Option<&mut dyn Read>,
+    kind: SignatureType,
+    at: Timestamp,
+) -> ValidationReport {
+    let ctx = context(validator, at);
+    let result = match verify_signed_data(signature, detached, &ctx) {
         Ok(result) => result,
         Err(e) => return op_error(SeedCode::UnprocessableInput, format!("signature: {e}")),
     };
@@ -140,18 +278,31 @@ pub(super) fn validate_pkcs1(
         Ok(parts) => parts,
         Err(e) => return op_error(SeedCode::BadRequest, e),
     };
-    let certificate = match read_certificates_strict(&certificate) {
+    pkcs1_report(validator, &data, &signature, &certificate, algorithm, at)
+}
+
+fn pkcs1_report(
+    validator: &Validator,
+    data: &[u8],
+    signature: &[u8],
+    certificate: &[u8],
+    algorithm: &str,
+    at: Timestamp,
+) -> ValidationReport {
+    let certificate = match read_certificates_strict(certificate) {
         Ok(mut certs) if !certs.is_empty() => certs.remove(0),
         Ok(_) => return op_error(SeedCode::NothingToValidate, "certificate holds none".into()),
         Err(e) => return op_error(SeedCode::UnprocessableInput, format!("certificate: {e}")),
     };
     let ctx = context(validator, at);
-    let result = match verify_pkcs1(&data, &signature, &certificate, algorithm, &ctx) {
+    let result = match verify_pkcs1(data, signature, &certificate, algorithm, &ctx) {
         Ok(result) => result,
         Err(e) => return op_error(SeedCode::BadRequest, format!("PKCS1: {e}")),
     };
     let mut signature_part = StatusBlock::default();
-    if !result.valid {
+    // The signature part says whether the signature verifies; the
+    // certificate part says whether its certificate meets the level.
+    if !result.signature.is_valid() {
         signature_part.push(
             ResultStatus::Error,
             SeedCode::SignatureNotValid.code(),

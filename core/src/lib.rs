@@ -19,6 +19,7 @@
 pub mod cert;
 pub mod cms;
 pub mod crypto;
+pub mod nuget;
 mod error;
 pub mod path;
 pub mod pdf;

@@ -298,9 +298,11 @@ fn signature_entry(entries: &[Entry], findings: &mut Vec<NuGetFinding>) -> Optio
     let mut problems = Vec::new();
     let flags = (e.u16_central(8), e.u16_local(6));
     for (header, f) in [("central", flags.0), ("local", flags.1)] {
-        // APPNOTE 4.4.4: bit 0 encrypted, bit 3 data descriptor, bit 6 strong encryption.
-        if f & 0b0100_1001 != 0 {
-            problems.push(format!("{header} header flags 0x{f:04x} (encrypted or with a data descriptor)"));
+        // APPNOTE 4.4.4: of the general purpose flags only bit 11 (UTF-8
+        // names) may be set: no encryption (bits 0, 6, 13), no data
+        // descriptor (bit 3), no compression options.
+        if f & !0x0800 != 0 {
+            problems.push(format!("{header} header flags 0x{f:04x}: only bit 11 (UTF-8) may be set"));
         }
     }
     let method = (e.u16_central(10), e.u16_local(8));
@@ -321,6 +323,10 @@ fn signature_entry(entries: &[Entry], findings: &mut Vec<NuGetFinding>) -> Optio
             central.1, central.2
         ));
     }
+    let disk = e.u16_central(34);
+    if disk != 0 {
+        problems.push(format!("disk number start {disk}, not 0"));
+    }
     let external = e.u32_central(38);
     if external != 0 {
         problems.push(format!("external file attributes 0x{external:08x}, not 0"));
@@ -332,10 +338,11 @@ fn signature_entry(entries: &[Entry], findings: &mut Vec<NuGetFinding>) -> Optio
             String::from_utf8_lossy(local_name)
         ));
     }
-    if e.total_size != e.local.len() as u64 + u64::from(central.1) {
+    let expected = e.local.len() as u64 + u64::from(central.1);
+    if e.total_size != expected {
         problems.push(format!(
-            "{} bytes follow the signature data before the next entry",
-            e.total_size - e.local.len() as u64 - u64::from(central.1)
+            "the entry spans {} bytes, not its header and data's {expected}",
+            e.total_size
         ));
     }
     if u64::from(central.1) > MAX_SIGNATURE_SIZE {

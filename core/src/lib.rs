@@ -16,6 +16,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod authenticode;
 pub mod cert;
 pub mod cms;
 pub mod crypto;

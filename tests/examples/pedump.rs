@@ -5,7 +5,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let path = args.next().expect("FILE");
     let at = args.next().unwrap_or_else(|| "2026-01-01T00:00:00Z".into());
-    let anchors = validate::path::TrustStore::new();
+    let anchors = match std::env::var("ANCHORS") { Ok(p) => validate::path::TrustStore::from_certificates(validate::read_certificates_strict(&std::fs::read(p).unwrap()).unwrap()), Err(_) => validate::path::TrustStore::new() };
     let ctx = validate::cms::VerifyContext::new(&anchors, validate::path::ValidationOptions::at(at.parse().unwrap()));
     let mut f = std::fs::File::open(&path).unwrap();
     match validate::authenticode::verify_pe(&mut f, &ctx, &Default::default()) {

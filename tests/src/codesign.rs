@@ -284,16 +284,30 @@ pub fn timestamp_token(
     certs: bool,
     dir: &Path,
 ) -> Vec<u8> {
-    let tst = Node::constructed(
-        0x30,
-        vec![
-            Node::primitive(0x02, &[1]),
-            oid("1.2.3.4.1"),
-            Node::constructed(0x30, vec![algorithm(hash_oid, true), Node::primitive(0x04, imprint)]),
-            Node::primitive(0x02, &[0x42]),
-            Node::primitive(0x18, gen_time.as_bytes()),
-        ],
-    );
+    timestamp_token_with_nonce(tsa, hash_oid, imprint, gen_time, certs, None, dir)
+}
+
+/// [`timestamp_token`] echoing a request's nonce (INTEGER contents).
+pub fn timestamp_token_with_nonce(
+    tsa: &Signer,
+    hash_oid: &str,
+    imprint: &[u8],
+    gen_time: &str,
+    certs: bool,
+    nonce: Option<&[u8]>,
+    dir: &Path,
+) -> Vec<u8> {
+    let mut fields = vec![
+        Node::primitive(0x02, &[1]),
+        oid("1.2.3.4.1"),
+        Node::constructed(0x30, vec![algorithm(hash_oid, true), Node::primitive(0x04, imprint)]),
+        Node::primitive(0x02, &[0x42]),
+        Node::primitive(0x18, gen_time.as_bytes()),
+    ];
+    if let Some(n) = nonce {
+        fields.push(Node::primitive(0x02, n));
+    }
+    let tst = Node::constructed(0x30, fields);
     let input = dir.join("tstinfo.der");
     let out = dir.join("token.der");
     std::fs::write(&input, tst.encode()).unwrap();
@@ -316,4 +330,155 @@ pub fn timestamp_token(
 /// SHA-256.
 pub fn sha256(data: &[u8]) -> Vec<u8> {
     sha2::Sha256::digest(data).to_vec()
+}
+
+/// A time-stamping authority on 127.0.0.1 for `osslsigncode -ts URL`
+/// (RFC 3161 over HTTP, RFC 3161 3.4) and `-t URL` (the legacy Authenticode
+/// protocol: a base64 TimeStampRequest answered by a base64 PKCS #7 whose
+/// SignerInfo becomes the countersignature). Every answer is signed by the
+/// example TSA with the fixed time `gen_time`, so no token depends on the
+/// wall clock. It serves until dropped.
+pub struct TsaServer {
+    /// `http://127.0.0.1:PORT/`.
+    pub url: String,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl TsaServer {
+    /// Starts the server; responses are built in `dir`.
+    pub fn start(dir: &Path, gen_time: &'static str) -> Self {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let dir = dir.to_path_buf();
+        let thread = std::thread::spawn(move || {
+            // At most 1,000 requests: a test signs a handful of files.
+            for stream in listener.incoming().take(1000) {
+                if flag.load(Ordering::SeqCst) {
+                    break;
+                }
+                if let Ok(mut s) = stream {
+                    let _ = s.set_read_timeout(Some(std::time::Duration::from_secs(10)));
+                    let _ = answer(&mut s, &dir, gen_time);
+                }
+            }
+        });
+        TsaServer { url, stop, thread: Some(thread) }
+    }
+}
+
+impl Drop for TsaServer {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        let _ = std::net::TcpStream::connect(self.url.trim_start_matches("http://").trim_end_matches('/'));
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn answer(s: &mut std::net::TcpStream, dir: &Path, gen_time: &str) -> std::io::Result<()> {
+    use std::io::{Read, Write};
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if s.read(&mut byte)? == 0 || head.len() > 16 * 1024 {
+            return Ok(());
+        }
+        head.push(byte[0]);
+    }
+    let text = String::from_utf8_lossy(&head).to_ascii_lowercase();
+    let length: usize = text
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0u8; length.min(1 << 20)];
+    s.read_exact(&mut body)?;
+    let tsa = Signer::example("tsa");
+    let (kind, reply) = if body.first() == Some(&0x30) {
+        // TimeStampReq ::= SEQUENCE { version, messageImprint, reqPolicy?, nonce?, certReq?, ... }
+        let req = Node::parse(&body);
+        let imprint = &req.children[1];
+        let hash_oid = dotted(&imprint.children[0].children[0].value);
+        let hashed = &imprint.children[1].value;
+        let nonce = req.children.iter().skip(2).find(|c| c.tag == 0x02).map(|c| c.value.clone());
+        let token = timestamp_token_with_nonce(&tsa, &hash_oid, hashed, gen_time, true, nonce.as_deref(), dir);
+        let granted = Node::constructed(0x30, vec![Node::primitive(0x02, &[0])]);
+        let resp = Node::constructed(0x30, vec![granted, Node::parse(&token)]);
+        ("application/timestamp-reply", resp.encode())
+    } else {
+        use base64ct::{Base64, Encoding};
+        let compact: Vec<u8> = body.iter().copied().filter(|c| !c.is_ascii_whitespace()).collect();
+        let der = Base64::decode_vec(std::str::from_utf8(&compact).unwrap_or("")).unwrap_or_default();
+        // TimeStampRequest ::= SEQUENCE { countersignatureType, [attributes], content ContentInfo }
+        let req = Node::parse(&der);
+        let content = req.children.last().unwrap();
+        let value = content.children[1].children[0].value.clone();
+        let attrs = vec![
+            attribute("1.2.840.113549.1.9.3", vec![oid("1.2.840.113549.1.7.1")]),
+            attribute("1.2.840.113549.1.9.5", vec![time(gen_time)]),
+            attribute("1.2.840.113549.1.9.4", vec![Node::primitive(0x04, &sha256(&value))]),
+        ];
+        let si = signer_info(&tsa, attrs, Vec::new(), dir);
+        let certs = vec![tsa.der(), Signer::example("intermediate").der()];
+        let p7 = signed_data(&value, &certs, vec![si]);
+        ("application/octet-stream", Base64::encode_string(&p7).into_bytes())
+    };
+    write!(s, "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", reply.len())?;
+    s.write_all(&reply)?;
+    s.flush()
+}
+
+/// Dotted text of OBJECT IDENTIFIER contents.
+fn dotted(bytes: &[u8]) -> String {
+    let mut arcs = Vec::new();
+    let mut v: u64 = 0;
+    for b in bytes {
+        v = (v << 7) | u64::from(b & 0x7f);
+        if b & 0x80 == 0 {
+            arcs.push(v);
+            v = 0;
+        }
+    }
+    let first = arcs[0];
+    let (a, b) = if first < 80 { (first / 40, first % 40) } else { (2, first - 80) };
+    let mut out = format!("{a}.{b}");
+    for arc in &arcs[1..] {
+        out.push_str(&format!(".{arc}"));
+    }
+    out
+}
+
+/// Builds the test PE image (tests/codesign/pe/image.s) with binutils for
+/// MinGW-w64: PE32+ when `pe32_plus`, else PE32. Panics with the install
+/// command when the tools are missing.
+pub fn build_pe(dir: &Path, pe32_plus: bool) -> PathBuf {
+    let prefix = if pe32_plus { "x86_64-w64-mingw32" } else { "i686-w64-mingw32" };
+    let src = repo_root().join("tests/codesign/pe/image.s");
+    let obj = dir.join(format!("{prefix}.o"));
+    let exe = dir.join(format!("{prefix}.exe"));
+    let run = |tool: &str, args: &[&std::ffi::OsStr]| {
+        let out = std::process::Command::new(format!("{prefix}-{tool}"))
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("{prefix}-{tool} (apt-get install binutils-mingw-w64-x86-64 binutils-mingw-w64-i686): {e}"));
+        assert!(out.status.success(), "{prefix}-{tool}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    run("as", &[src.as_os_str(), "-o".as_ref(), obj.as_os_str()]);
+    run("ld", &["--no-insert-timestamp".as_ref(), "-e".as_ref(), "_start".as_ref(), "-o".as_ref(), exe.as_os_str(), obj.as_os_str()]);
+    exe
+}
+
+/// Runs `osslsigncode` with the arguments; `Ok(stdout)` on success.
+pub fn osslsigncode(args: &[&str]) -> Result<String, String> {
+    let out = std::process::Command::new("osslsigncode")
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("running osslsigncode (apt-get install osslsigncode): {e}"));
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    if out.status.success() { Ok(text) } else { Err(text) }
 }

@@ -70,6 +70,8 @@ authenticode_codes! {
         "A signature (primary or nested) does not verify or its signer is not trusted; the CMS and path findings say why.";
     TooManyNestedSignatures = 30617, Error,
         "More nested signatures (1.3.6.1.4.1.311.2.4.1) than the limit; the rest are not checked.";
+    TimestampInvalid = 30619, Error,
+        "A timestamp (legacy countersignature or RFC 3161 token) is present but does not verify: a damaged or untrusted timestamp fails the signature, as Windows refuses it, rather than being ignored.";
     WeakImageDigest = 30618, Warning,
         "The image digest is SHA-1 (broken for collisions); legacy files are signed so.";
 }

@@ -250,6 +250,15 @@ fn signature_content(
         ));
         return (Some(cms), None, findings);
     }
+    // PKCS #7 v1.5 (Authenticode): the content is the SpcIndirectDataContent
+    // SEQUENCE itself, not an OCTET STRING around it.
+    if !matches!(crate::cms::raw::econtent_tag(blob), Ok(Some(0x30))) {
+        findings.push(AuthenticodeFinding::new(
+            AuthenticodeCode::NotIndirectData,
+            "eContent does not hold the SpcIndirectDataContent SEQUENCE (PKCS #7 v1.5 content, RFC 2315 9.1)",
+        ));
+        return (Some(cms), None, findings);
+    }
     let content = crate::cms::encapsulated_content(blob).unwrap_or_default();
     match indirect::parse(&content) {
         Ok(i) if i.is_pe_image() => (Some(cms), Some(i), findings),
@@ -329,8 +338,9 @@ fn check_digests(
 }
 
 /// The rules on a signature's certificates: no explicit-curve keys
-/// (CVE-2020-0601), lifetime signing ends with the certificate; and a
-/// summary finding when the CMS verification failed.
+/// (CVE-2020-0601), lifetime signing ends with the certificate, every
+/// timestamp must verify; and a summary finding when the CMS verification
+/// failed.
 fn signer_rules(cms: &SignedDataResult, at: crate::time::Timestamp, findings: &mut Vec<AuthenticodeFinding>) {
     for cert in &cms.certificates {
         if let Some(why) = explicit_curve(cert) {
@@ -353,6 +363,20 @@ fn signer_rules(cms: &SignedDataResult, at: crate::time::Timestamp, findings: &m
                     cert.not_after().time().map_or(String::new(), |t| t.to_string())
                 ),
             ));
+        }
+        for (i, t) in signer.timestamps.iter().enumerate() {
+            if !t.valid {
+                let why: Vec<String> = t
+                    .findings
+                    .iter()
+                    .filter(|f| f.is_error())
+                    .map(|f| format!("{} {}", f.code.code(), f.detail))
+                    .collect();
+                findings.push(AuthenticodeFinding::new(
+                    AuthenticodeCode::TimestampInvalid,
+                    format!("timestamp {i} of signer {} is not valid: {}", signer.identifier, why.join("; ")),
+                ));
+            }
         }
         if !signer.valid {
             let why: Vec<String> = signer

@@ -69,6 +69,38 @@ pub(crate) fn signer_attributes(input: &[u8], max_depth: usize) -> Result<Vec<Ra
         .collect()
 }
 
+/// The tag of the encapsulated content inside `eContent [0]` (`None` when
+/// detached): RFC 5652 says OCTET STRING, PKCS #7 v1.5 signers
+/// (Authenticode) put the content type's own encoding there, a SEQUENCE.
+/// Verification digests the contents octets either way; formats that fix
+/// the form check the tag with this.
+pub(crate) fn econtent_tag(input: &[u8]) -> Result<Option<u8>> {
+    use super::tlv::{single, tag};
+    let decoded = decode_input(input)?;
+    let der = super::ber::normalise(&decoded.der).map_err(|e| Error::der("CMS ContentInfo", e))?;
+    let read = || -> super::tlv::TlvResult<Option<u8>> {
+        let ci = single(&der, "ContentInfo")?;
+        let mut r = ci.reader();
+        r.expect(tag::OID, "contentType")?;
+        let explicit = r.expect(tag::CTX0, "content")?;
+        let sd = single(explicit.value, "SignedData")?;
+        let mut r = sd.reader();
+        r.expect(tag::INTEGER, "version")?;
+        r.expect(tag::SET, "digestAlgorithms")?;
+        let eci = r.expect(tag::SEQUENCE, "EncapsulatedContentInfo")?;
+        let mut er = eci.reader();
+        er.expect(tag::OID, "eContentType")?;
+        Ok(match er.optional(tag::CTX0, "eContent")? {
+            Some(e) => Some(single(e.value, "eContent")?.tag),
+            None => None,
+        })
+    };
+    read().map_err(|detail| Error::Der {
+        what: "CMS SignedData",
+        detail,
+    })
+}
+
 fn raw_signer(si: &asn1::SignerInfo<'_>, depth: usize) -> RawSigner {
     // Limit from Limits::max_attributes' default: real signers use under 10.
     const MAX_ATTRIBUTES: usize = 64;
@@ -117,5 +149,8 @@ mod tests {
         let (digest, count) = signers[0].signed_values(oids::MESSAGE_DIGEST);
         assert_eq!((digest.len(), count), (1, 1));
         assert!(signer_attributes(&p7s[..p7s.len() - 1], 2).is_err());
+        assert_eq!(econtent_tag(p7s).unwrap(), None);
+        let attached = include_bytes!("../../../examples/signatures/attached.p7m");
+        assert_eq!(econtent_tag(attached).unwrap(), Some(0x04));
     }
 }

@@ -140,6 +140,13 @@ pub fn verify_package(
             NuGetCode::ContentVersionUnsupported,
             format!("eContentType {} is not id-data", cms.content_type),
         )),
+        // RFC 5652 5.2: eContent is an OCTET STRING.
+        _ if !matches!(crate::cms::raw::econtent_tag(&bytes), Ok(Some(0x04))) => {
+            result.findings.push(NuGetFinding::new(
+                NuGetCode::ContentVersionUnsupported,
+                "eContent is not an OCTET STRING (RFC 5652 5.2)",
+            ))
+        }
         Err(finding) => result.findings.push(finding),
         Ok(content) => {
             let actual = archive::content_hash(package, &layout, signature, content.algorithm)?;

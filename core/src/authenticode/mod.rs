@@ -93,10 +93,19 @@ pub struct AuthenticodeResult {
     pub valid: bool,
 }
 
-/// True when `head` (the first bytes of a file) starts with `MZ`, the DOS
-/// header of a PE file.
-pub fn looks_like_pe(head: &[u8]) -> bool {
-    pe::looks_like_pe(head)
+/// True when `file` is a PE image: `MZ`, and `PE\0\0` at the offset
+/// the DOS header gives (the PE format's signature). Reads 4 bytes twice.
+pub fn is_pe(file: &mut dyn ReadSeek) -> bool {
+    use std::io::SeekFrom;
+    let mut dos = [0u8; 64];
+    if file.seek(SeekFrom::Start(0)).is_err() || file.read_exact(&mut dos).is_err() || !dos.starts_with(b"MZ") {
+        return false;
+    }
+    let offset = u32::from_le_bytes([dos[60], dos[61], dos[62], dos[63]]);
+    let mut signature = [0u8; 4];
+    file.seek(SeekFrom::Start(u64::from(offset))).is_ok()
+        && file.read_exact(&mut signature).is_ok()
+        && signature == *b"PE\0\0"
 }
 
 /// The Authenticode image digest of the PE file `file` with `algorithm`

@@ -37,11 +37,6 @@ fn bad(rule: impl Into<String>) -> Error {
     Error::invalid("PE file", rule)
 }
 
-/// True when `head` starts with the DOS header magic `MZ`.
-pub(crate) fn looks_like_pe(head: &[u8]) -> bool {
-    head.starts_with(b"MZ")
-}
-
 /// Reads the layout; `Err` when the file is not a PE image (no `MZ`, no
 /// `PE\0\0`, a header the `object` crate refuses) or its sections or
 /// certificate table lie outside the file.

@@ -516,6 +516,20 @@ class Validator:
         data = None if content is None else _bytes(content, "content")
         return Report(json.loads(_call(self._native.verify_xml, doc, data, _at(at))))
 
+    def verify_code_signing(self, file: Any, at: Any = None) -> Report:
+        """Verifies a signed NuGet package or an Authenticode-signed PE file
+        (bytes or a path; told apart by their structure): the seed's report,
+        package rules with their NuGet codes (``NU3xxx``) in the details."""
+        data = _bytes(file, "file")
+        return Report(json.loads(_call(self._native.verify_code_signing, data, _at(at))))
+
+    def signature_records(self, file: Any, at: Any = None) -> List[CertificateRecord]:
+        """The certificates table of a signed file (NuGet package, PE file or
+        CMS signature): one record per certificate its signatures reference,
+        with the code-signing and timestamping status columns."""
+        data = _bytes(file, "file")
+        return [CertificateRecord(r) for r in json.loads(_call(self._native.signature_records, data, _at(at)))]
+
     def verify_pkcs1(
         self, data: bytes, signature: bytes, certificate: CertificateInput, algorithm: str, at: Any = None
     ) -> SignatureResult:

@@ -46,34 +46,34 @@ authenticode_codes! {
         "Bytes are hidden in the certificate table after the signature (more than the zero padding to 8 bytes, or further entries): the CVE-2013-3900 padding rule; an error in strict mode (the default), else a warning.";
     CertificateTableNotAtEnd = 30604, Error,
         "Data follows the certificate table: it is covered by neither the image hash nor the signature.";
-    SignatureMalformed = 30606, Error,
+    SignatureMalformed = 30605, Error,
         "A signature (primary or nested) is not a readable PKCS #7 SignedData.";
-    NotIndirectData = 30607, Error,
+    NotIndirectData = 30606, Error,
         "The signed content is not an SpcIndirectDataContent (eContentType 1.3.6.1.4.1.311.2.1.4 holding SEQUENCE { SpcAttributeTypeAndOptionalValue, DigestInfo }).";
-    NotPeImageData = 30608, Error,
+    NotPeImageData = 30607, Error,
         "The SpcIndirectDataContent does not describe a PE image (SpcAttributeTypeAndOptionalValue type 1.3.6.1.4.1.311.2.1.15, SpcPeImageData).";
-    NotOneSigner = 30609, Error,
+    NotOneSigner = 30608, Error,
         "An Authenticode signature must have exactly one SignerInfo.";
-    ImageDigestMismatch = 30610, Error,
+    ImageDigestMismatch = 30609, Error,
         "The image digest in the SpcIndirectDataContent is not the digest of the file: the file was changed after signing.";
-    DigestAlgorithmUnsupported = 30611, Error,
+    DigestAlgorithmUnsupported = 30610, Error,
         "The DigestInfo's digest algorithm is not supported.";
-    PageHashMismatch = 30612, Error,
+    PageHashMismatch = 30611, Error,
         "The page hash table (SpcPeImagePageHashes) does not match the file's pages.";
-    PageHashMalformed = 30613, Error,
+    PageHashMalformed = 30612, Error,
         "The page hash attribute is malformed (SpcSerializedObject with the page hash class id holding one v1 or v2 table of whole entries).";
-    ExplicitCurveKey = 30614, Error,
+    ExplicitCurveKey = 30613, Error,
         "A certificate in the signature has an elliptic-curve key with explicit parameters instead of a named curve (RFC 5480 2.1.1): the CVE-2020-0601 spoofing of a trusted root.";
-    LifetimeSigningExpired = 30615, Error,
+    LifetimeSigningExpired = 30614, Error,
         "The signing certificate has the lifetime-signing EKU (1.3.6.1.4.1.311.10.3.13) and has expired: its signatures end with it, whatever the timestamp says.";
-    SignatureInvalid = 30616, Error,
+    SignatureInvalid = 30615, Error,
         "A signature (primary or nested) does not verify or its signer is not trusted; the CMS and path findings say why.";
-    TooManyNestedSignatures = 30617, Error,
+    TooManyNestedSignatures = 30616, Error,
         "More nested signatures (1.3.6.1.4.1.311.2.4.1) than the limit; the rest are not checked.";
-    TimestampInvalid = 30619, Error,
-        "A timestamp (legacy countersignature or RFC 3161 token) is present but does not verify: a damaged or untrusted timestamp fails the signature, as Windows refuses it, rather than being ignored.";
-    WeakImageDigest = 30618, Warning,
+    WeakImageDigest = 30617, Warning,
         "The image digest is SHA-1 (broken for collisions); legacy files are signed so.";
+    TimestampInvalid = 30618, Error,
+        "A timestamp (legacy countersignature or RFC 3161 token) is present but does not verify: a damaged or untrusted timestamp fails the signature, as Windows refuses it, rather than being ignored.";
 }
 
 /// One problem found while verifying Authenticode signatures.

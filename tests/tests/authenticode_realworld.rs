@@ -127,14 +127,19 @@ fn expired_without_timestamp_is_valid_only_inside_its_validity() {
 
 #[test]
 fn self_signed_lifetime_signer_ends_with_its_certificate() {
+    // signify's test adds kdbazis.dll.crt to the trusted roots it already
+    // has (Microsoft's list, which holds the DigiCert root of the timestamp).
     let crt = std::fs::read(repo_root().join("tests/codesign/authenticode/kdbazis.dll.crt")).unwrap();
-    let anchors = TrustStore::from_certificates(read_certificates(&crt).unwrap().into_iter().filter_map(Result::ok));
+    let mut roots = microsoft_roots();
+    roots.extend(read_certificates(&crt).unwrap().into_iter().filter_map(Result::ok));
+    let anchors = TrustStore::from_certificates(roots);
     let r = verify("kdbazis.dll", &anchors, "2024-01-01T00:00:00Z");
     assert!(r.valid, "{}", why(&r));
     let r = verify("kdbazis.dll", &anchors, "2060-01-01T00:00:00Z");
     assert!(!r.valid);
     assert!(has(&r, AuthenticodeCode::LifetimeSigningExpired), "{}", why(&r));
-    assert!(!verify("kdbazis.dll", &TrustStore::new(), "2024-01-01T00:00:00Z").valid);
+    let without_signer = TrustStore::from_certificates(microsoft_roots());
+    assert!(!verify("kdbazis.dll", &without_signer, "2024-01-01T00:00:00Z").valid);
 }
 
 #[test]

@@ -49,7 +49,13 @@ enum Format {
 pub fn run(args: CertArgs) -> ExitCode {
     if args.from_signature {
         let csv = matches!(args.format, Format::Csv);
-        return crate::codesign::cert_from_signature(&args.files, &args.anchors, &args.intermediates, args.at.as_deref(), csv);
+        return crate::codesign::cert_from_signature(
+            &args.files,
+            &args.anchors,
+            &args.intermediates,
+            args.at.as_deref(),
+            csv,
+        );
     }
     let mut certs = Vec::new();
     let mut failed = false;

@@ -17,9 +17,9 @@ use validate::path::{CertificatePool, TrustStore};
 use validate::policy::ValidationPolicy;
 use validate::validator::Validator;
 
-use crate::{exit, input};
 use crate::output::{Format, format_or_default};
 use crate::verify::{PolicyArgs, bad_input, finish, load_validator, time};
+use crate::{exit, input};
 
 /// A NuGet package or PE file, detected from its structure or named by
 /// `--type NuGet|Authenticode`, verified from the file; `None` for other
@@ -60,7 +60,8 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
         if path.is_dir() {
             let mut stack = vec![path.clone()];
             while let Some(dir) = stack.pop() {
-                let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+                let entries =
+                    std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
                 for entry in entries {
                     let p = entry.map_err(|e| format!("{}: {e}", dir.display()))?.path();
                     if p.is_dir() {
@@ -95,7 +96,8 @@ pub fn cert_from_signature(
             "default",
             TrustStore::from_certificates(input::all_certificates(anchors)?),
         );
-        policy.intermediates = CertificatePool::from_certificates(input::all_certificates(intermediates)?);
+        policy.intermediates =
+            CertificatePool::from_certificates(input::all_certificates(intermediates)?);
         let at = match at {
             Some(t) => t.parse::<Timestamp>().map_err(|e| format!("--at: {e}"))?,
             None => Timestamp::now(),

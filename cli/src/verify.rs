@@ -87,7 +87,12 @@ pub fn run_verify(args: VerifyArgs) -> ExitCode {
     if let Some(code) = verify_pdf(&args) {
         return code;
     }
-    if let Some(code) = crate::codesign::verify(&args.signature, args.signature_type.as_deref(), &args.policy, args.format) {
+    if let Some(code) = crate::codesign::verify(
+        &args.signature,
+        args.signature_type.as_deref(),
+        &args.policy,
+        args.format,
+    ) {
         return code;
     }
     let prepared = (|| {

@@ -17,7 +17,11 @@ fn json(value: &impl serde::Serialize) -> BindResult<String> {
 
 /// Verifies a signed NuGet package or an Authenticode-signed PE file (told
 /// apart by their structure) with `validator` at `at`: the seed's report JSON.
-pub fn verify_code_signing(validator: &Validator, file: &[u8], at: Timestamp) -> BindResult<String> {
+pub fn verify_code_signing(
+    validator: &Validator,
+    file: &[u8],
+    at: Timestamp,
+) -> BindResult<String> {
     let mut cursor = Cursor::new(file);
     match SignatureType::detect_code_signing(&mut cursor) {
         Some(SignatureType::NuGet) => json(&validator.verify_nuget(&mut cursor, at)),

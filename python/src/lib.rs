@@ -133,7 +133,12 @@ impl NativeValidator {
 
     /// Verifies a signed NuGet package or PE file; the report JSON.
     #[pyo3(signature = (file, at=None))]
-    fn verify_code_signing(&self, py: Python<'_>, file: &[u8], at: Option<&str>) -> PyResult<String> {
+    fn verify_code_signing(
+        &self,
+        py: Python<'_>,
+        file: &[u8],
+        at: Option<&str>,
+    ) -> PyResult<String> {
         let v = &self.inner;
         done(py.detach(|| codesign_api::verify_code_signing(v, file, api::parse_time(at)?)))
     }

@@ -46,7 +46,11 @@ pub fn crc32(data: &[u8]) -> u32 {
     for &b in data {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -223,11 +227,20 @@ pub fn signer_info(signer: &Signer, mut attrs: Vec<Node>, unsigned: Vec<Node>, d
 }
 
 /// A SignerInfo with a given signature value.
-pub fn signer_info_with_signature(signer: &Signer, attrs: Vec<Node>, unsigned: Vec<Node>, signature: &[u8]) -> Node {
-    let ec = std::fs::read_to_string(&signer.key).unwrap().contains("EC PRIVATE") || {
-        let der = signer.der();
-        der.windows(9).any(|w| w == [0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01])
-    };
+pub fn signer_info_with_signature(
+    signer: &Signer,
+    attrs: Vec<Node>,
+    unsigned: Vec<Node>,
+    signature: &[u8],
+) -> Node {
+    let ec = std::fs::read_to_string(&signer.key)
+        .unwrap()
+        .contains("EC PRIVATE")
+        || {
+            let der = signer.der();
+            der.windows(9)
+                .any(|w| w == [0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01])
+        };
     let sig_alg = if ec {
         algorithm("1.2.840.10045.4.3.2", false)
     } else {
@@ -262,12 +275,18 @@ pub fn signed_data(content: &[u8], certificates: &[Vec<u8>], signer_infos: Vec<N
         ),
     ];
     if !certificates.is_empty() {
-        c.push(Node::constructed(0xa0, certificates.iter().map(|d| Node::parse(d)).collect()));
+        c.push(Node::constructed(
+            0xa0,
+            certificates.iter().map(|d| Node::parse(d)).collect(),
+        ));
     }
     c.push(Node::constructed(0x31, signer_infos));
     Node::constructed(
         0x30,
-        vec![oid("1.2.840.113549.1.7.2"), Node::constructed(0xa0, vec![Node::constructed(0x30, c)])],
+        vec![
+            oid("1.2.840.113549.1.7.2"),
+            Node::constructed(0xa0, vec![Node::constructed(0x30, c)]),
+        ],
     )
     .encode()
 }
@@ -300,7 +319,10 @@ pub fn timestamp_token_with_nonce(
     let mut fields = vec![
         Node::primitive(0x02, &[1]),
         oid("1.2.3.4.1"),
-        Node::constructed(0x30, vec![algorithm(hash_oid, true), Node::primitive(0x04, imprint)]),
+        Node::constructed(
+            0x30,
+            vec![algorithm(hash_oid, true), Node::primitive(0x04, imprint)],
+        ),
         Node::primitive(0x02, &[0x42]),
         Node::primitive(0x18, gen_time.as_bytes()),
     ];
@@ -312,9 +334,25 @@ pub fn timestamp_token_with_nonce(
     let out = dir.join("token.der");
     std::fs::write(&input, tst.encode()).unwrap();
     let mut args = vec![
-        "cms", "-sign", "-binary", "-nodetach", "-cades", "-md", "sha256", "-econtent_type", "1.2.840.113549.1.9.16.1.4",
-        "-signer", tsa.cert.to_str().unwrap(), "-inkey", tsa.key.to_str().unwrap(), "-in", input.to_str().unwrap(),
-        "-outform", "DER", "-out", out.to_str().unwrap(),
+        "cms",
+        "-sign",
+        "-binary",
+        "-nodetach",
+        "-cades",
+        "-md",
+        "sha256",
+        "-econtent_type",
+        "1.2.840.113549.1.9.16.1.4",
+        "-signer",
+        tsa.cert.to_str().unwrap(),
+        "-inkey",
+        tsa.key.to_str().unwrap(),
+        "-in",
+        input.to_str().unwrap(),
+        "-outform",
+        "DER",
+        "-out",
+        out.to_str().unwrap(),
     ];
     let intermediate = repo_root().join("examples/chain/intermediate.pem");
     let intermediate = intermediate.to_str().unwrap().to_string();
@@ -366,14 +404,20 @@ impl TsaServer {
                 }
             }
         });
-        TsaServer { url, stop, thread: Some(thread) }
+        TsaServer {
+            url,
+            stop,
+            thread: Some(thread),
+        }
     }
 }
 
 impl Drop for TsaServer {
     fn drop(&mut self) {
         self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
-        let _ = std::net::TcpStream::connect(self.url.trim_start_matches("http://").trim_end_matches('/'));
+        let _ = std::net::TcpStream::connect(
+            self.url.trim_start_matches("http://").trim_end_matches('/'),
+        );
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
@@ -405,15 +449,33 @@ fn answer(s: &mut std::net::TcpStream, dir: &Path, gen_time: &str) -> std::io::R
         let imprint = &req.children[1];
         let hash_oid = dotted(&imprint.children[0].children[0].value);
         let hashed = &imprint.children[1].value;
-        let nonce = req.children.iter().skip(2).find(|c| c.tag == 0x02).map(|c| c.value.clone());
-        let token = timestamp_token_with_nonce(&tsa, &hash_oid, hashed, gen_time, true, nonce.as_deref(), dir);
+        let nonce = req
+            .children
+            .iter()
+            .skip(2)
+            .find(|c| c.tag == 0x02)
+            .map(|c| c.value.clone());
+        let token = timestamp_token_with_nonce(
+            &tsa,
+            &hash_oid,
+            hashed,
+            gen_time,
+            true,
+            nonce.as_deref(),
+            dir,
+        );
         let granted = Node::constructed(0x30, vec![Node::primitive(0x02, &[0])]);
         let resp = Node::constructed(0x30, vec![granted, Node::parse(&token)]);
         ("application/timestamp-reply", resp.encode())
     } else {
         use base64ct::{Base64, Encoding};
-        let compact: Vec<u8> = body.iter().copied().filter(|c| !c.is_ascii_whitespace()).collect();
-        let der = Base64::decode_vec(std::str::from_utf8(&compact).unwrap_or("")).unwrap_or_default();
+        let compact: Vec<u8> = body
+            .iter()
+            .copied()
+            .filter(|c| !c.is_ascii_whitespace())
+            .collect();
+        let der =
+            Base64::decode_vec(std::str::from_utf8(&compact).unwrap_or("")).unwrap_or_default();
         // TimeStampRequest ::= SEQUENCE { countersignatureType, [attributes], content ContentInfo }
         let req = Node::parse(&der);
         let content = req.children.last().unwrap();
@@ -421,14 +483,24 @@ fn answer(s: &mut std::net::TcpStream, dir: &Path, gen_time: &str) -> std::io::R
         let attrs = vec![
             attribute("1.2.840.113549.1.9.3", vec![oid("1.2.840.113549.1.7.1")]),
             attribute("1.2.840.113549.1.9.5", vec![time(gen_time)]),
-            attribute("1.2.840.113549.1.9.4", vec![Node::primitive(0x04, &sha256(&value))]),
+            attribute(
+                "1.2.840.113549.1.9.4",
+                vec![Node::primitive(0x04, &sha256(&value))],
+            ),
         ];
         let si = signer_info(&tsa, attrs, Vec::new(), dir);
         let certs = vec![tsa.der(), Signer::example("intermediate").der()];
         let p7 = signed_data(&value, &certs, vec![si]);
-        ("application/octet-stream", Base64::encode_string(&p7).into_bytes())
+        (
+            "application/octet-stream",
+            Base64::encode_string(&p7).into_bytes(),
+        )
     };
-    write!(s, "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", reply.len())?;
+    write!(
+        s,
+        "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        reply.len()
+    )?;
     s.write_all(&reply)?;
     s.flush()
 }
@@ -445,7 +517,11 @@ fn dotted(bytes: &[u8]) -> String {
         }
     }
     let first = arcs[0];
-    let (a, b) = if first < 80 { (first / 40, first % 40) } else { (2, first - 80) };
+    let (a, b) = if first < 80 {
+        (first / 40, first % 40)
+    } else {
+        (2, first - 80)
+    };
     let mut out = format!("{a}.{b}");
     for arc in &arcs[1..] {
         out.push_str(&format!(".{arc}"));
@@ -457,7 +533,11 @@ fn dotted(bytes: &[u8]) -> String {
 /// MinGW-w64: PE32+ when `pe32_plus`, else PE32. Panics with the install
 /// command when the tools are missing.
 pub fn build_pe(dir: &Path, pe32_plus: bool) -> PathBuf {
-    let prefix = if pe32_plus { "x86_64-w64-mingw32" } else { "i686-w64-mingw32" };
+    let prefix = if pe32_plus {
+        "x86_64-w64-mingw32"
+    } else {
+        "i686-w64-mingw32"
+    };
     let src = repo_root().join("tests/codesign/pe/image.s");
     let obj = dir.join(format!("{prefix}.o"));
     let exe = dir.join(format!("{prefix}.exe"));
@@ -466,10 +546,24 @@ pub fn build_pe(dir: &Path, pe32_plus: bool) -> PathBuf {
             .args(args)
             .output()
             .unwrap_or_else(|e| panic!("{prefix}-{tool} (apt-get install binutils-mingw-w64-x86-64 binutils-mingw-w64-i686): {e}"));
-        assert!(out.status.success(), "{prefix}-{tool}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{prefix}-{tool}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     };
     run("as", &[src.as_os_str(), "-o".as_ref(), obj.as_os_str()]);
-    run("ld", &["--no-insert-timestamp".as_ref(), "-e".as_ref(), "_start".as_ref(), "-o".as_ref(), exe.as_os_str(), obj.as_os_str()]);
+    run(
+        "ld",
+        &[
+            "--no-insert-timestamp".as_ref(),
+            "-e".as_ref(),
+            "_start".as_ref(),
+            "-o".as_ref(),
+            exe.as_os_str(),
+            obj.as_os_str(),
+        ],
+    );
     exe
 }
 
@@ -479,6 +573,14 @@ pub fn osslsigncode(args: &[&str]) -> Result<String, String> {
         .args(args)
         .output()
         .unwrap_or_else(|e| panic!("running osslsigncode (apt-get install osslsigncode): {e}"));
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    if out.status.success() { Ok(text) } else { Err(text) }
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if out.status.success() {
+        Ok(text)
+    } else {
+        Err(text)
+    }
 }

@@ -7,7 +7,9 @@
 
 use std::path::{Path, PathBuf};
 
-use validate::authenticode::{AuthenticodeCode, AuthenticodeOptions, AuthenticodeResult, image_digest, verify_pe};
+use validate::authenticode::{
+    AuthenticodeCode, AuthenticodeOptions, AuthenticodeResult, image_digest, verify_pe,
+};
 use validate::cms::VerifyContext;
 use validate::crypto::DigestAlgorithm;
 use validate::path::{TrustStore, ValidationOptions};
@@ -20,14 +22,22 @@ const AT_UNIX: &str = "1924992000";
 const SIGNED_UNIX: &str = "1906502400";
 
 fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("validate-authenticode-{name}-{}", std::process::id()));
+    let d = std::env::temp_dir().join(format!(
+        "validate-authenticode-{name}-{}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d
 }
 
 fn chain(name: &str) -> String {
-    repo_root().join("examples/chain").join(name).to_str().unwrap().to_string()
+    repo_root()
+        .join("examples/chain")
+        .join(name)
+        .to_str()
+        .unwrap()
+        .to_string()
 }
 
 /// Signs `input` into `output` with the example leaf and `extra` options.
@@ -38,9 +48,22 @@ fn sign(input: &Path, output: &Path, extra: &[&str]) {
     pem.extend(std::fs::read(chain("intermediate.pem")).unwrap());
     std::fs::write(&certs, pem).unwrap();
     let key = chain_key();
-    let mut args = vec!["sign", "-certs", certs.to_str().unwrap(), "-key", &key, "-time", SIGNED_UNIX];
+    let mut args = vec![
+        "sign",
+        "-certs",
+        certs.to_str().unwrap(),
+        "-key",
+        &key,
+        "-time",
+        SIGNED_UNIX,
+    ];
     args.extend_from_slice(extra);
-    args.extend(["-in", input.to_str().unwrap(), "-out", output.to_str().unwrap()]);
+    args.extend([
+        "-in",
+        input.to_str().unwrap(),
+        "-out",
+        output.to_str().unwrap(),
+    ]);
     osslsigncode(&args).unwrap_or_else(|e| panic!("osslsigncode {args:?}: {e}"));
 }
 
@@ -49,7 +72,9 @@ fn chain_key() -> String {
 }
 
 fn anchors() -> TrustStore {
-    TrustStore::from_certificates(validate::read_certificates_strict(&std::fs::read(chain("root.pem")).unwrap()).unwrap())
+    TrustStore::from_certificates(
+        validate::read_certificates_strict(&std::fs::read(chain("root.pem")).unwrap()).unwrap(),
+    )
 }
 
 fn verify_bytes(bytes: &[u8], options: &AuthenticodeOptions) -> AuthenticodeResult {
@@ -59,7 +84,10 @@ fn verify_bytes(bytes: &[u8], options: &AuthenticodeOptions) -> AuthenticodeResu
 }
 
 fn verify(path: &Path) -> AuthenticodeResult {
-    verify_bytes(&std::fs::read(path).unwrap(), &AuthenticodeOptions::default())
+    verify_bytes(
+        &std::fs::read(path).unwrap(),
+        &AuthenticodeOptions::default(),
+    )
 }
 
 fn why(r: &AuthenticodeResult) -> String {
@@ -79,14 +107,25 @@ fn why(r: &AuthenticodeResult) -> String {
 }
 
 fn codes(r: &AuthenticodeResult) -> Vec<AuthenticodeCode> {
-    r.findings.iter().chain(r.signatures.iter().flat_map(|s| s.findings.iter())).map(|f| f.code).collect()
+    r.findings
+        .iter()
+        .chain(r.signatures.iter().flat_map(|s| s.findings.iter()))
+        .map(|f| f.code)
+        .collect()
 }
 
 /// `osslsigncode verify` against the example root at 2031-01-01.
 fn oracle(path: &Path) -> Result<String, String> {
     osslsigncode(&[
-        "verify", "-in", path.to_str().unwrap(), "-CAfile", &chain("root.pem"), "-TSA-CAfile", &chain("root.pem"),
-        "-time", AT_UNIX,
+        "verify",
+        "-in",
+        path.to_str().unwrap(),
+        "-CAfile",
+        &chain("root.pem"),
+        "-TSA-CAfile",
+        &chain("root.pem"),
+        "-time",
+        AT_UNIX,
     ])
 }
 
@@ -108,7 +147,11 @@ fn image_digest_equals_osslsigncode_for_pe32_and_pe32_plus() {
     let d = dir("digest");
     for plus in [false, true] {
         let exe = build_pe(&d, plus);
-        for (h, alg) in [("sha256", DigestAlgorithm::Sha256), ("sha1", DigestAlgorithm::Sha1), ("sha512", DigestAlgorithm::Sha512)] {
+        for (h, alg) in [
+            ("sha256", DigestAlgorithm::Sha256),
+            ("sha1", DigestAlgorithm::Sha1),
+            ("sha512", DigestAlgorithm::Sha512),
+        ] {
             let out = d.join(format!("signed-{plus}-{h}.exe"));
             sign(&exe, &out, &["-h", h]);
             let ours = image_digest(&mut std::fs::File::open(&out).unwrap(), alg).unwrap();
@@ -140,8 +183,16 @@ fn rfc3161_and_legacy_timestamps_prove_the_time() {
         // After the signer's certificate expired (2036-11-21), the timestamp
         // keeps the signature valid.
         let anchors = anchors();
-        let ctx = VerifyContext::new(&anchors, ValidationOptions::at("2040-01-01T00:00:00Z".parse().unwrap()));
-        let late = verify_pe(&mut std::fs::File::open(&out).unwrap(), &ctx, &AuthenticodeOptions::default()).unwrap();
+        let ctx = VerifyContext::new(
+            &anchors,
+            ValidationOptions::at("2040-01-01T00:00:00Z".parse().unwrap()),
+        );
+        let late = verify_pe(
+            &mut std::fs::File::open(&out).unwrap(),
+            &ctx,
+            &AuthenticodeOptions::default(),
+        )
+        .unwrap();
         assert!(late.valid, "{flag} in 2040: {}", why(&late));
         oracle(&out).unwrap();
     }
@@ -149,8 +200,19 @@ fn rfc3161_and_legacy_timestamps_prove_the_time() {
     let out = d.join("nots.exe");
     sign(&exe, &out, &["-h", "sha256"]);
     let anchors = anchors();
-    let ctx = VerifyContext::new(&anchors, ValidationOptions::at("2040-01-01T00:00:00Z".parse().unwrap()));
-    assert!(!verify_pe(&mut std::fs::File::open(&out).unwrap(), &ctx, &AuthenticodeOptions::default()).unwrap().valid);
+    let ctx = VerifyContext::new(
+        &anchors,
+        ValidationOptions::at("2040-01-01T00:00:00Z".parse().unwrap()),
+    );
+    assert!(
+        !verify_pe(
+            &mut std::fs::File::open(&out).unwrap(),
+            &ctx,
+            &AuthenticodeOptions::default()
+        )
+        .unwrap()
+        .valid
+    );
 }
 
 #[test]
@@ -182,9 +244,17 @@ fn nested_signatures_are_each_reported() {
     let r = verify(&nested);
     assert!(r.valid, "{}", why(&r));
     assert_eq!(r.signatures.len(), 2);
-    let algorithms: Vec<_> = r.signatures.iter().map(|s| s.digest_algorithm.unwrap()).collect();
+    let algorithms: Vec<_> = r
+        .signatures
+        .iter()
+        .map(|s| s.digest_algorithm.unwrap())
+        .collect();
     assert_eq!(algorithms, [DigestAlgorithm::Sha1, DigestAlgorithm::Sha256]);
-    assert!(r.signatures.iter().all(|s| s.valid && s.image_digest_matches));
+    assert!(
+        r.signatures
+            .iter()
+            .all(|s| s.valid && s.image_digest_matches)
+    );
 }
 
 /// The offset and size of the certificate table, from its directory entry.
@@ -213,14 +283,22 @@ fn tampered_files_give_the_expected_verdicts() {
     let mut m = bytes.clone();
     m[0x400 + 10] ^= 1;
     let r = verify_bytes(&m, &strict);
-    assert!(!r.valid && codes(&r).contains(&AuthenticodeCode::ImageDigestMismatch), "{}", why(&r));
+    assert!(
+        !r.valid && codes(&r).contains(&AuthenticodeCode::ImageDigestMismatch),
+        "{}",
+        why(&r)
+    );
 
     // One byte in the headers (the DOS stub), and in the section table.
     for at in [0x50, pe + 24 + 240 + 8] {
         let mut m = bytes.clone();
         m[at] ^= 1;
         let r = verify_bytes(&m, &strict);
-        assert!(!r.valid && codes(&r).contains(&AuthenticodeCode::ImageDigestMismatch), "at {at}: {}", why(&r));
+        assert!(
+            !r.valid && codes(&r).contains(&AuthenticodeCode::ImageDigestMismatch),
+            "at {at}: {}",
+            why(&r)
+        );
     }
 
     // The CheckSum is not hashed: changing it keeps the signature valid.
@@ -237,18 +315,31 @@ fn tampered_files_give_the_expected_verdicts() {
     let length = u32::from_le_bytes(m[table..table + 4].try_into().unwrap()) + 16;
     m[table..table + 4].copy_from_slice(&length.to_le_bytes());
     let r = verify_bytes(&m, &strict);
-    assert!(!r.valid && codes(&r).contains(&AuthenticodeCode::HiddenCertificateTableData), "{}", why(&r));
+    assert!(
+        !r.valid && codes(&r).contains(&AuthenticodeCode::HiddenCertificateTableData),
+        "{}",
+        why(&r)
+    );
     let mut relaxed = strict;
     relaxed.strict_padding = false;
     let lenient = verify_bytes(&m, &relaxed);
     assert!(lenient.valid, "{}", why(&lenient));
-    assert!(lenient.findings.iter().any(|f| f.code == AuthenticodeCode::HiddenCertificateTableData && !f.is_error()));
+    assert!(
+        lenient
+            .findings
+            .iter()
+            .any(|f| f.code == AuthenticodeCode::HiddenCertificateTableData && !f.is_error())
+    );
 
     // Data appended after the certificate table.
     let mut m = bytes.clone();
     m.extend_from_slice(b"appended");
     let r = verify_bytes(&m, &strict);
-    assert!(!r.valid && codes(&r).contains(&AuthenticodeCode::CertificateTableNotAtEnd), "{}", why(&r));
+    assert!(
+        !r.valid && codes(&r).contains(&AuthenticodeCode::CertificateTableNotAtEnd),
+        "{}",
+        why(&r)
+    );
 
     // No certificate table: not signed.
     let r = verify_bytes(&std::fs::read(&exe).unwrap(), &strict);
@@ -270,12 +361,22 @@ fn tampered_files_give_the_expected_verdicts() {
 /// token's TSTInfo (digested as contents octets whatever the tag).
 fn unsigned_fields(bytes: &[u8], table: usize) -> Vec<std::ops::Range<usize>> {
     let find = |pattern: &[u8]| -> Vec<usize> {
-        (table..bytes.len().saturating_sub(pattern.len())).filter(|&i| &bytes[i..i + pattern.len()] == pattern).collect()
+        (table..bytes.len().saturating_sub(pattern.len()))
+            .filter(|&i| &bytes[i..i + pattern.len()] == pattern)
+            .collect()
     };
-    let sha256 = [0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00];
-    let rsa = [0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00];
-    let ms_timestamp = [0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x03, 0x03, 0x01];
-    let tst_info = [0x06, 0x0b, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10, 0x01, 0x04];
+    let sha256 = [
+        0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00,
+    ];
+    let rsa = [
+        0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00,
+    ];
+    let ms_timestamp = [
+        0x06, 0x0a, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x03, 0x03, 0x01,
+    ];
+    let tst_info = [
+        0x06, 0x0b, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x10, 0x01, 0x04,
+    ];
     let mut out = Vec::new();
     for at in find(&[&[0x31, 0x0f, 0x30, 0x0d][..], &sha256].concat()) {
         out.push(at..at + 17);
@@ -322,7 +423,12 @@ fn no_one_byte_mutant_is_accepted() {
     let indices: Vec<usize> = (0..bytes.len())
         .filter(|i| !checksum.contains(i) && !unsigned.iter().any(|r| r.contains(i)))
         .collect();
-    assert!(indices.len() + 80 > bytes.len(), "{} of {} bytes mutated", indices.len(), bytes.len());
+    assert!(
+        indices.len() + 80 > bytes.len(),
+        "{} of {} bytes mutated",
+        indices.len(),
+        bytes.len()
+    );
     let accepted: Vec<usize> = std::thread::scope(|scope| {
         let workers: Vec<_> = indices
             .chunks(indices.len().div_ceil(2))
@@ -346,7 +452,15 @@ fn no_one_byte_mutant_is_accepted() {
                 })
             })
             .collect();
-        workers.into_iter().flat_map(|w| w.join().unwrap()).collect()
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap())
+            .collect()
     });
-    assert!(accepted.is_empty(), "{} of {} mutants accepted at {accepted:?}", accepted.len(), bytes.len());
+    assert!(
+        accepted.is_empty(),
+        "{} of {} mutants accepted at {accepted:?}",
+        accepted.len(),
+        bytes.len()
+    );
 }

@@ -16,7 +16,9 @@ use validate::path::{TrustStore, ValidationOptions};
 use validate_tests::repo_root;
 
 fn package(name: &str) -> std::io::Cursor<Vec<u8>> {
-    std::io::Cursor::new(std::fs::read(repo_root().join("tests/codesign/nuget").join(name)).unwrap())
+    std::io::Cursor::new(
+        std::fs::read(repo_root().join("tests/codesign/nuget").join(name)).unwrap(),
+    )
 }
 
 fn verify(name: &str, anchors: &TrustStore, time: &str) -> PackageSignatureResult {
@@ -60,7 +62,11 @@ fn codes(r: &PackageSignatureResult) -> Vec<NuGetCode> {
 }
 
 fn errors(r: &PackageSignatureResult) -> Vec<String> {
-    r.findings.iter().filter(|f| f.is_error()).map(|f| f.detail.clone()).collect()
+    r.findings
+        .iter()
+        .filter(|f| f.is_error())
+        .map(|f| f.detail.clone())
+        .collect()
 }
 
 #[test]
@@ -78,7 +84,12 @@ fn every_package_hash_matches() {
         let r = verify(name, &TrustStore::new(), "2026-01-01T00:00:00Z");
         assert!(r.content_hash_matches, "{name}: {:#?}", r.findings);
         assert!(!r.valid, "{name}: valid without any trust anchor");
-        assert!(codes(&r).contains(&NuGetCode::ChainBuildingFailed) || codes(&r).contains(&NuGetCode::SignatureExpired), "{name}: {:#?}", r.findings);
+        assert!(
+            codes(&r).contains(&NuGetCode::ChainBuildingFailed)
+                || codes(&r).contains(&NuGetCode::SignatureExpired),
+            "{name}: {:#?}",
+            r.findings
+        );
     }
 }
 
@@ -89,7 +100,10 @@ fn nuget_org_package_is_valid_by_its_timestamps() {
     assert!(r.valid, "{:#?}", errors(&r));
     assert_eq!(r.signature_type, Some(NuGetSignatureType::Author));
     assert_eq!(r.repository_countersignature, Some(0));
-    assert_eq!(r.v3_service_index_url.as_deref(), Some("https://api.nuget.org/v3/index.json"));
+    assert_eq!(
+        r.v3_service_index_url.as_deref(),
+        Some("https://api.nuget.org/v3/index.json")
+    );
     assert_eq!(r.package_owners, ["Microsoft", "nuget"]);
 }
 
@@ -102,7 +116,10 @@ fn author_signed_test_package_is_valid() {
     let cms = r.cms.unwrap();
     let cert = cms.signers[0].certificate.as_ref().unwrap();
     let fingerprint: String = cert.sha256().iter().map(|b| format!("{b:02X}")).collect();
-    assert_eq!(fingerprint, "3F9001EA83C560D712C24CF213C3D312CB3BFF51EE89435D3430BD06B5D0EECE");
+    assert_eq!(
+        fingerprint,
+        "3F9001EA83C560D712C24CF213C3D312CB3BFF51EE89435D3430BD06B5D0EECE"
+    );
 }
 
 #[test]
@@ -124,7 +141,10 @@ fn repository_signed_without_timestamp_is_untrusted() {
     assert_eq!(r.signature_type, Some(NuGetSignatureType::Repository));
     let c = codes(&r);
     assert!(c.contains(&NuGetCode::NoTimestamp), "{c:?}");
-    assert!(c.contains(&NuGetCode::ChainBuildingFailed) || c.contains(&NuGetCode::SignatureExpired), "{c:?}");
+    assert!(
+        c.contains(&NuGetCode::ChainBuildingFailed) || c.contains(&NuGetCode::SignatureExpired),
+        "{c:?}"
+    );
     assert!(r.findings.iter().any(|f| f.detail.starts_with("NU3027")));
 }
 
@@ -135,10 +155,18 @@ fn untrusted_timestamp_fails_with_nu3028() {
     let first = verify(name, &TrustStore::new(), "2026-01-01T00:00:00Z");
     let signer = &first.cms.as_ref().unwrap().signers[0];
     let root = signer.path.as_ref().unwrap().chain.last().unwrap();
-    let r = verify(name, &TrustStore::from_certificates([(**root).clone()]), "2026-01-01T00:00:00Z");
+    let r = verify(
+        name,
+        &TrustStore::from_certificates([(**root).clone()]),
+        "2026-01-01T00:00:00Z",
+    );
     assert!(!r.valid);
     let c = codes(&r);
-    assert!(c.contains(&NuGetCode::TimestampChainBuildingFailed), "{:#?}", r.findings);
+    assert!(
+        c.contains(&NuGetCode::TimestampChainBuildingFailed),
+        "{:#?}",
+        r.findings
+    );
     assert!(!c.contains(&NuGetCode::TimestampOutsideValidity), "{c:?}");
 }
 
@@ -147,6 +175,10 @@ fn timestamp_outside_tsa_validity_fails_with_nu3036() {
     let name = "TimestampInvalidGenTimePackage.nupkg";
     let r = verify(name, &trusting(name), "2026-01-01T00:00:00Z");
     assert!(!r.valid);
-    assert!(codes(&r).contains(&NuGetCode::TimestampOutsideValidity), "{:#?}", r.findings);
+    assert!(
+        codes(&r).contains(&NuGetCode::TimestampOutsideValidity),
+        "{:#?}",
+        r.findings
+    );
     assert!(r.findings.iter().any(|f| f.detail.starts_with("NU3036")));
 }

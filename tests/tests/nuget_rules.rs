@@ -101,44 +101,78 @@ impl Sig {
     /// The signed attributes over `digest` (of the content or the
     /// countersigned signature value); content-type for primaries.
     fn attributes(&self, digest: &[u8], primary: bool) -> Vec<Node> {
-        let mut a = vec![attribute("1.2.840.113549.1.9.4", vec![Node::primitive(0x04, digest)])];
+        let mut a = vec![attribute(
+            "1.2.840.113549.1.9.4",
+            vec![Node::primitive(0x04, digest)],
+        )];
         if primary {
-            a.push(attribute("1.2.840.113549.1.9.3", vec![oid("1.2.840.113549.1.7.1")]));
+            a.push(attribute(
+                "1.2.840.113549.1.9.3",
+                vec![oid("1.2.840.113549.1.7.1")],
+            ));
         }
         if self.signing_time {
             a.push(attribute("1.2.840.113549.1.9.5", vec![time(SIGNED)]));
         }
         if self.ess {
-            a.push(attribute("1.2.840.113549.1.9.16.2.47", vec![signing_certificate_v2(&self.signer.der())]));
+            a.push(attribute(
+                "1.2.840.113549.1.9.16.2.47",
+                vec![signing_certificate_v2(&self.signer.der())],
+            ));
         }
         if !self.commitment.is_empty() {
-            let values = self.commitment.iter().map(|c| Node::constructed(0x30, vec![oid(c)])).collect();
+            let values = self
+                .commitment
+                .iter()
+                .map(|c| Node::constructed(0x30, vec![oid(c)]))
+                .collect();
             a.push(attribute("1.2.840.113549.1.9.16.2.16", values));
         }
         if let Some(url) = self.v3_url {
-            a.push(attribute("1.3.6.1.4.1.311.84.2.1.1.1", vec![Node::primitive(0x16, url.as_bytes())]));
+            a.push(attribute(
+                "1.3.6.1.4.1.311.84.2.1.1.1",
+                vec![Node::primitive(0x16, url.as_bytes())],
+            ));
         }
         if let Some(owners) = &self.owners {
-            let names = owners.iter().map(|o| Node::primitive(0x0c, o.as_bytes())).collect();
-            a.push(attribute("1.3.6.1.4.1.311.84.2.1.1.2", vec![Node::constructed(0x30, names)]));
+            let names = owners
+                .iter()
+                .map(|o| Node::primitive(0x0c, o.as_bytes()))
+                .collect();
+            a.push(attribute(
+                "1.3.6.1.4.1.311.84.2.1.1.2",
+                vec![Node::constructed(0x30, names)],
+            ));
         }
         a
     }
 
     /// The SignerInfo; `countersignatures` go in its unsigned attributes.
-    fn build(&self, digest: &[u8], primary: bool, countersignatures: &[Sig], d: &std::path::Path) -> Node {
+    fn build(
+        &self,
+        digest: &[u8],
+        primary: bool,
+        countersignatures: &[Sig],
+        d: &std::path::Path,
+    ) -> Node {
         let attrs = self.attributes(digest, primary);
         let unsigned_without_ts = |value: &[u8]| -> Vec<Node> {
             let mut u = Vec::new();
             if let Some(ts) = &self.timestamp {
-                let imprint = if ts.wrong_imprint { sha256(b"something else") } else if ts.hash_oid == SHA256 {
+                let imprint = if ts.wrong_imprint {
+                    sha256(b"something else")
+                } else if ts.hash_oid == SHA256 {
                     sha256(value)
                 } else {
                     use sha1_smol_like::sha1;
                     sha1(value)
                 };
-                let token = timestamp_token(&ts.tsa, ts.hash_oid, &imprint, ts.gen_time, ts.certs, d);
-                u.push(attribute("1.2.840.113549.1.9.16.2.14", vec![Node::parse(&token)]));
+                let token =
+                    timestamp_token(&ts.tsa, ts.hash_oid, &imprint, ts.gen_time, ts.certs, d);
+                u.push(attribute(
+                    "1.2.840.113549.1.9.16.2.14",
+                    vec![Node::parse(&token)],
+                ));
             }
             for cs in countersignatures {
                 let counter = cs.build(&sha256(value), false, &[], d);
@@ -161,9 +195,18 @@ impl Sig {
 /// SHA-1 by OpenSSL (the one place a fixture needs it).
 mod sha1_smol_like {
     pub fn sha1(data: &[u8]) -> Vec<u8> {
-        let d = std::env::temp_dir().join(format!("validate-nuget-sha1digest-{}", std::process::id()));
+        let d =
+            std::env::temp_dir().join(format!("validate-nuget-sha1digest-{}", std::process::id()));
         std::fs::write(&d, data).unwrap();
-        let out = validate_tests::openssl(&["dgst", "-sha1", "-binary", "-out", &format!("{}.out", d.display()), d.to_str().unwrap()]).unwrap();
+        let out = validate_tests::openssl(&[
+            "dgst",
+            "-sha1",
+            "-binary",
+            "-out",
+            &format!("{}.out", d.display()),
+            d.to_str().unwrap(),
+        ])
+        .unwrap();
         let _ = out;
         std::fs::read(format!("{}.out", d.display())).unwrap()
     }
@@ -218,10 +261,17 @@ impl Package {
         // with the entry appended last, the unsigned archive itself.
         let unsigned = zip(&entries);
         let text = self.content.clone().unwrap_or_else(|| {
-            format!("Version:1\n\n{}-Hash:{}\n\n", self.hash_oid, Base64::encode_string(&sha256(&unsigned)))
+            format!(
+                "Version:1\n\n{}-Hash:{}\n\n",
+                self.hash_oid,
+                Base64::encode_string(&sha256(&unsigned))
+            )
         });
         let digest = sha256(text.as_bytes());
-        let mut infos = vec![self.primary.build(&digest, true, &self.countersignatures, &d)];
+        let mut infos = vec![
+            self.primary
+                .build(&digest, true, &self.countersignatures, &d),
+        ];
         if self.second_signer {
             infos.push(self.primary.build(&digest, true, &[], &d));
         }
@@ -242,7 +292,10 @@ impl Package {
 
 fn anchors() -> TrustStore {
     TrustStore::from_certificates(
-        validate::read_certificates_strict(&std::fs::read(repo_root().join("examples/chain/root.pem")).unwrap()).unwrap(),
+        validate::read_certificates_strict(
+            &std::fs::read(repo_root().join("examples/chain/root.pem")).unwrap(),
+        )
+        .unwrap(),
     )
 }
 
@@ -266,7 +319,11 @@ fn assert_fails_result(r: &PackageSignatureResult, name: &str, code: NuGetCode) 
     assert!(!r.valid, "{name}: accepted: {:#?}", r.findings);
     let f = r.findings.iter().find(|f| f.code == code);
     let f = f.unwrap_or_else(|| panic!("{name}: no {code:?}: {:#?}", r.findings));
-    assert!(f.detail.starts_with(code.nuget_code()), "{name}: {}", f.detail);
+    assert!(
+        f.detail.starts_with(code.nuget_code()),
+        "{name}: {}",
+        f.detail
+    );
 }
 
 #[test]
@@ -279,11 +336,26 @@ fn well_formed_author_package_is_valid_and_openssl_agrees() {
     assert!(r.content_hash_matches);
     assert!(r.findings.is_empty(), "{:#?}", r.findings);
     // OpenSSL verifies the same signature (not the package rules).
-    let sig = std::env::temp_dir().join(format!("validate-nuget-good-{}", std::process::id())).join("signature.p7s");
+    let sig = std::env::temp_dir()
+        .join(format!("validate-nuget-good-{}", std::process::id()))
+        .join("signature.p7s");
     let root = repo_root().join("examples/chain/root.pem");
     openssl(&[
-        "cms", "-verify", "-binary", "-inform", "DER", "-in", sig.to_str().unwrap(), "-CAfile", root.to_str().unwrap(),
-        "-purpose", "any", "-attime", "1924992000", "-out", "/dev/null",
+        "cms",
+        "-verify",
+        "-binary",
+        "-inform",
+        "DER",
+        "-in",
+        sig.to_str().unwrap(),
+        "-CAfile",
+        root.to_str().unwrap(),
+        "-purpose",
+        "any",
+        "-attime",
+        "1924992000",
+        "-out",
+        "/dev/null",
     ])
     .unwrap();
 }
@@ -295,7 +367,10 @@ fn well_formed_repository_countersigned_package_is_valid() {
     let r = verify(&p.build("countersigned"));
     assert!(r.valid, "{:#?}", r.findings);
     assert_eq!(r.repository_countersignature, Some(0));
-    assert_eq!(r.v3_service_index_url.as_deref(), Some("https://api.example.test/v3/index.json"));
+    assert_eq!(
+        r.v3_service_index_url.as_deref(),
+        Some("https://api.example.test/v3/index.json")
+    );
     assert_eq!(r.package_owners, ["Example"]);
     let mut p = Package::author();
     p.primary = Sig::repository(Signer::example("leaf"));
@@ -342,7 +417,10 @@ fn nu3006_zip64() {
 #[test]
 fn nu3007_content_version() {
     let mut p = Package::author();
-    p.content = Some(format!("Version:2\n\n{SHA256}-Hash:{}\n\n", Base64::encode_string(&[0u8; 32])));
+    p.content = Some(format!(
+        "Version:2\n\n{SHA256}-Hash:{}\n\n",
+        Base64::encode_string(&[0u8; 32])
+    ));
     assert_fails(&p, "version", NuGetCode::ContentVersionUnsupported);
 }
 
@@ -414,7 +492,10 @@ fn nu3013_signature_algorithms() {
 fn nu3014_short_key() {
     let mut p = Package::author();
     p.primary.signer = Signer::fixture("rsa1024");
-    p.certificates = vec![Signer::fixture("rsa1024").der(), example_der("intermediate")];
+    p.certificates = vec![
+        Signer::fixture("rsa1024").der(),
+        example_der("intermediate"),
+    ];
     assert_fails(&p, "short", NuGetCode::KeyTooShort);
 }
 
@@ -422,7 +503,10 @@ fn nu3014_short_key() {
 fn nu3015_lifetime_signer() {
     let mut p = Package::author();
     p.primary.signer = Signer::fixture("lifetime");
-    p.certificates = vec![Signer::fixture("lifetime").der(), example_der("intermediate")];
+    p.certificates = vec![
+        Signer::fixture("lifetime").der(),
+        example_der("intermediate"),
+    ];
     assert_fails(&p, "lifetime", NuGetCode::LifetimeSigner);
 }
 
@@ -443,7 +527,11 @@ fn nu3017_not_yet_valid() {
 
 #[test]
 fn nu3018_untrusted_chain() {
-    let r = verify_at(&Package::author().build("untrusted"), &TrustStore::new(), AT);
+    let r = verify_at(
+        &Package::author().build("untrusted"),
+        &TrustStore::new(),
+        AT,
+    );
     assert_fails_result(&r, "untrusted", NuGetCode::ChainBuildingFailed);
 }
 
@@ -488,7 +576,11 @@ fn nu3027_no_timestamp_is_a_warning() {
     p.primary.timestamp = None;
     let r = verify(&p.build("nots"));
     assert!(r.valid, "{:#?}", r.findings);
-    let f = r.findings.iter().find(|f| f.code == NuGetCode::NoTimestamp).unwrap();
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.code == NuGetCode::NoTimestamp)
+        .unwrap();
     assert!(!f.is_error() && f.detail.starts_with("NU3027"));
 }
 
@@ -505,7 +597,11 @@ fn nu3031_repository_countersignature_invalid() {
     let mut cs = Sig::repository(Signer::example("leaf"));
     cs.corrupt = true;
     p.countersignatures = vec![cs];
-    assert_fails(&p, "cscorrupt", NuGetCode::RepositoryCountersignatureInvalid);
+    assert_fails(
+        &p,
+        "cscorrupt",
+        NuGetCode::RepositoryCountersignatureInvalid,
+    );
     let mut p = Package::author();
     let mut cs = Sig::repository(Signer::example("leaf"));
     cs.v3_url = Some("http://api.example.test/v3/index.json");
@@ -521,7 +617,10 @@ fn nu3031_repository_countersignature_invalid() {
 #[test]
 fn nu3032_two_repository_countersignatures() {
     let mut p = Package::author();
-    p.countersignatures = vec![Sig::repository(Signer::example("leaf")), Sig::repository(Signer::example("leaf"))];
+    p.countersignatures = vec![
+        Sig::repository(Signer::example("leaf")),
+        Sig::repository(Signer::example("leaf")),
+    ];
     assert_fails(&p, "cstwo", NuGetCode::MultipleRepositoryCountersignatures);
 }
 
@@ -530,14 +629,22 @@ fn nu3033_repository_countersignature_on_repository_signature() {
     let mut p = Package::author();
     p.primary = Sig::repository(Signer::example("leaf"));
     p.countersignatures = vec![Sig::repository(Signer::example("leaf"))];
-    assert_fails(&p, "repocs", NuGetCode::RepositoryCountersignatureOnRepositorySignature);
+    assert_fails(
+        &p,
+        "repocs",
+        NuGetCode::RepositoryCountersignatureOnRepositorySignature,
+    );
 }
 
 #[test]
 fn nu3035_untrusted_repository_countersigner() {
     let mut p = Package::author();
     p.countersignatures = vec![Sig::repository(Signer::fixture("untrusted-repository"))];
-    assert_fails(&p, "csuntrusted", NuGetCode::CountersignatureChainBuildingFailed);
+    assert_fails(
+        &p,
+        "csuntrusted",
+        NuGetCode::CountersignatureChainBuildingFailed,
+    );
 }
 
 #[test]
@@ -554,7 +661,11 @@ fn nu3037_expired_without_timestamp() {
     let r = verify_at(&p.build("expired"), &anchors(), "2037-01-01T00:00:00Z");
     assert_fails_result(&r, "expired", NuGetCode::SignatureExpired);
     // With the timestamp, the same package is valid after expiry.
-    let r = verify_at(&Package::author().build("expiredts"), &anchors(), "2037-01-01T00:00:00Z");
+    let r = verify_at(
+        &Package::author().build("expiredts"),
+        &anchors(),
+        "2037-01-01T00:00:00Z",
+    );
     assert!(r.valid, "{:#?}", r.findings);
 }
 
@@ -580,7 +691,11 @@ fn nu3000_signed_attribute_rules() {
     p.primary.commitment = Vec::new();
     let r = verify(&p.build("unknown"));
     assert_eq!(r.signature_type, Some(NuGetSignatureType::Unknown));
-    assert!(r.findings.iter().any(|f| f.code == NuGetCode::UnknownSignatureType && !f.is_error()));
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.code == NuGetCode::UnknownSignatureType && !f.is_error())
+    );
 }
 
 /// Every one-byte change of a valid countersigned package is refused,
@@ -594,7 +709,9 @@ fn no_one_byte_mutant_is_accepted() {
     let bytes = p.build("mutants");
     assert!(verify(&bytes).valid);
     let name = b".signature.p7s";
-    let at: Vec<usize> = (0..bytes.len() - name.len()).filter(|&i| &bytes[i..i + name.len()] == name).collect();
+    let at: Vec<usize> = (0..bytes.len() - name.len())
+        .filter(|&i| &bytes[i..i + name.len()] == name)
+        .collect();
     let (local_sig, cd_sig) = (at[0] - 30, at[at.len() - 1] - 46);
     let unread_local = [4usize, 5, 10, 11, 12, 13].map(|o| local_sig + o);
     let unread_central = [4usize, 5, 6, 7, 12, 13, 14, 15, 36, 37].map(|o| cd_sig + o);
@@ -613,6 +730,10 @@ fn no_one_byte_mutant_is_accepted() {
             accepted.push(i);
         }
     }
-    assert!(accepted.is_empty(), "{} of {} mutants accepted at {accepted:?}", accepted.len(), bytes.len());
+    assert!(
+        accepted.is_empty(),
+        "{} of {} mutants accepted at {accepted:?}",
+        accepted.len(),
+        bytes.len()
+    );
 }
-

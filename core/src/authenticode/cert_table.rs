@@ -8,9 +8,9 @@
 
 use std::io::SeekFrom;
 
+use super::AuthenticodeOptions;
 use super::findings::{AuthenticodeCode, AuthenticodeFinding};
 use super::pe::PeLayout;
-use super::AuthenticodeOptions;
 use crate::error::{Error, Result};
 use crate::path::Severity;
 use crate::pdf::ReadSeek;
@@ -31,7 +31,10 @@ pub(crate) fn read(
     findings: &mut Vec<AuthenticodeFinding>,
 ) -> Result<Option<Vec<u8>>> {
     let malformed = |findings: &mut Vec<AuthenticodeFinding>, why: String| {
-        findings.push(AuthenticodeFinding::new(AuthenticodeCode::CertificateTableMalformed, why));
+        findings.push(AuthenticodeFinding::new(
+            AuthenticodeCode::CertificateTableMalformed,
+            why,
+        ));
         Ok(None)
     };
     if start + size != layout.file_len {
@@ -44,10 +47,16 @@ pub(crate) fn read(
         ));
     }
     if size > MAX_TABLE {
-        return malformed(findings, format!("a {size}-byte certificate table is over the {MAX_TABLE} byte limit"));
+        return malformed(
+            findings,
+            format!("a {size}-byte certificate table is over the {MAX_TABLE} byte limit"),
+        );
     }
     if size < 8 {
-        return malformed(findings, format!("a {size}-byte certificate table holds no WIN_CERTIFICATE"));
+        return malformed(
+            findings,
+            format!("a {size}-byte certificate table holds no WIN_CERTIFICATE"),
+        );
     }
     let mut table = vec![0u8; size as usize];
     r.seek(SeekFrom::Start(start))
@@ -57,18 +66,28 @@ pub(crate) fn read(
     let revision = u16::from_le_bytes([table[4], table[5]]);
     let kind = u16::from_le_bytes([table[6], table[7]]);
     if length < 8 || length > table.len() {
-        return malformed(findings, format!("WIN_CERTIFICATE dwLength {length} does not fit the {size}-byte table"));
+        return malformed(
+            findings,
+            format!("WIN_CERTIFICATE dwLength {length} does not fit the {size}-byte table"),
+        );
     }
     if revision != WIN_CERT_REVISION_2_0 || kind != WIN_CERT_TYPE_PKCS_SIGNED_DATA {
         return malformed(
             findings,
-            format!("WIN_CERTIFICATE revision 0x{revision:04x} type 0x{kind:04x}, not 0x0200 / 0x0002 (PKCS #7 SignedData)"),
+            format!(
+                "WIN_CERTIFICATE revision 0x{revision:04x} type 0x{kind:04x}, not 0x0200 / 0x0002 (PKCS #7 SignedData)"
+            ),
         );
     }
     let content = &table[8..length];
     let der_len = match crate::cms::ber::element_len(content) {
         Ok(n) => n,
-        Err(e) => return malformed(findings, format!("the WIN_CERTIFICATE does not hold one DER element: {e}")),
+        Err(e) => {
+            return malformed(
+                findings,
+                format!("the WIN_CERTIFICATE does not hold one DER element: {e}"),
+            );
+        }
     };
     let after = &table[8 + der_len..];
     if after.len() >= 8 || after.iter().any(|&b| b != 0) {

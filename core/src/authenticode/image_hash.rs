@@ -29,39 +29,79 @@ fn io(e: std::io::Error) -> Error {
     Error::invalid("PE file", format!("read error: {e}"))
 }
 
-/// The image digests for `algorithms`, in one pass over the file.
+/// The image digests for `algorithms`, in one pass over the file. Reading
+/// and hashing overlap: this thread reads the next chunk while a scoped
+/// thread hashes the last one (two 1 MiB buffers go back and forth), so a
+/// large file costs about its hashing time.
 pub(crate) fn image_digests(
     r: &mut dyn ReadSeek,
     layout: &PeLayout,
     algorithms: &[DigestAlgorithm],
 ) -> Result<Vec<(DigestAlgorithm, Vec<u8>)>> {
-    let mut hashers: Vec<_> = algorithms.iter().map(|a| (*a, a.hasher())).collect();
-    let image_end = layout.cert_table.map_or(layout.file_len, |(start, _)| start);
+    let image_end = layout
+        .cert_table
+        .map_or(layout.file_len, |(start, _)| start);
     if image_end < layout.size_of_headers {
         return Err(Error::invalid(
             "PE file",
-            format!("the certificate table at {image_end} starts inside the headers ({} bytes)", layout.size_of_headers),
+            format!(
+                "the certificate table at {image_end} starts inside the headers ({} bytes)",
+                layout.size_of_headers
+            ),
         ));
     }
-    let mut buf = vec![0u8; CHUNK];
     let ranges = [
         (0, layout.checksum_offset),
         (layout.checksum_offset + 4, layout.cert_directory_offset),
         (layout.cert_directory_offset + 8, image_end),
     ];
-    for (from, to) in ranges {
-        r.seek(SeekFrom::Start(from)).map_err(io)?;
-        let mut left = to - from;
-        while left > 0 {
-            let n = left.min(CHUNK as u64) as usize;
-            r.read_exact(&mut buf[..n]).map_err(io)?;
-            for (_, h) in &mut hashers {
-                h.update(&buf[..n]);
-            }
-            left -= n as u64;
-        }
+    let mut hashers: Vec<_> = algorithms.iter().map(|a| (*a, a.hasher())).collect();
+    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<(Vec<u8>, usize)>(1);
+    let (empty_tx, empty_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+    for _ in 0..2 {
+        // Cannot fail: the channel holds two buffers.
+        let _ = empty_tx.send(vec![0u8; CHUNK]);
     }
-    Ok(hashers.into_iter().map(|(a, h)| (a, h.finalize())).collect())
+    std::thread::scope(|scope| {
+        let hashing = scope.spawn(move || {
+            for (buf, n) in full_rx {
+                for (_, h) in &mut hashers {
+                    h.update(&buf[..n]);
+                }
+                if empty_tx.send(buf).is_err() {
+                    break;
+                }
+            }
+            hashers
+        });
+        let read = (|| -> Result<()> {
+            for (from, to) in ranges {
+                r.seek(SeekFrom::Start(from)).map_err(io)?;
+                let mut left = to - from;
+                while left > 0 {
+                    let mut buf = empty_rx
+                        .recv()
+                        .map_err(|_| Error::invalid("PE file", "the hashing thread stopped"))?;
+                    let n = left.min(CHUNK as u64) as usize;
+                    r.read_exact(&mut buf[..n]).map_err(io)?;
+                    full_tx
+                        .send((buf, n))
+                        .map_err(|_| Error::invalid("PE file", "the hashing thread stopped"))?;
+                    left -= n as u64;
+                }
+            }
+            Ok(())
+        })();
+        drop(full_tx);
+        let hashers = hashing
+            .join()
+            .map_err(|_| Error::invalid("PE file", "the hashing thread panicked"))?;
+        read?;
+        Ok(hashers
+            .into_iter()
+            .map(|(a, h)| (a, h.finalize()))
+            .collect())
+    })
 }
 
 /// The page hash table of the image with `algorithm` (see the module comment).
@@ -76,7 +116,10 @@ pub(crate) fn page_hashes(
     if !(512..=4 * 1024 * 1024).contains(&page) || layout.size_of_headers > page {
         return Err(Error::invalid(
             "PE file",
-            format!("SectionAlignment {page} cannot hold page hashes (headers {})", layout.size_of_headers),
+            format!(
+                "SectionAlignment {page} cannot hold page hashes (headers {})",
+                layout.size_of_headers
+            ),
         ));
     }
     let mut table = Vec::new();

@@ -63,8 +63,14 @@ pub(crate) fn parse(contents: &[u8]) -> TlvResult<IndirectData> {
     let digest_info = r.expect(tag::SEQUENCE, "DigestInfo")?;
     r.finish("SpcIndirectDataContent")?;
     let mut dr = data.reader();
-    let data_type = dr.expect(tag::OID, "type")?.oid("SpcAttributeTypeAndOptionalValue.type")?;
-    let value = if dr.is_empty() { None } else { Some(dr.next("value")?) };
+    let data_type = dr
+        .expect(tag::OID, "type")?
+        .oid("SpcAttributeTypeAndOptionalValue.type")?;
+    let value = if dr.is_empty() {
+        None
+    } else {
+        Some(dr.next("value")?)
+    };
     dr.finish("SpcAttributeTypeAndOptionalValue")?;
     let page_hashes = match (data_type == SPC_PE_IMAGE_DATA, value) {
         (true, Some(v)) => pe_image_data(v)?,
@@ -72,8 +78,14 @@ pub(crate) fn parse(contents: &[u8]) -> TlvResult<IndirectData> {
     };
     let mut ir = digest_info.reader();
     let alg = ir.expect(tag::SEQUENCE, "DigestInfo.digestAlgorithm")?;
-    let digest_oid = alg.reader().expect(tag::OID, "digestAlgorithm")?.oid("digestAlgorithm")?;
-    let digest = ir.expect(tag::OCTET_STRING, "DigestInfo.digest")?.value.to_vec();
+    let digest_oid = alg
+        .reader()
+        .expect(tag::OID, "digestAlgorithm")?
+        .oid("digestAlgorithm")?;
+    let digest = ir
+        .expect(tag::OCTET_STRING, "DigestInfo.digest")?
+        .value
+        .to_vec();
     ir.finish("DigestInfo")?;
     Ok(IndirectData {
         data_type,
@@ -86,7 +98,11 @@ pub(crate) fn parse(contents: &[u8]) -> TlvResult<IndirectData> {
 
 /// SpcPeImageData: the page hashes when its SpcLink is the page hash moniker.
 fn pe_image_data(v: Tlv<'_>) -> TlvResult<Option<Result<(DigestAlgorithm, Vec<u8>), String>>> {
-    let v = if v.tag == tag::CTX0 { single(v.value, "value")? } else { v };
+    let v = if v.tag == tag::CTX0 {
+        single(v.value, "value")?
+    } else {
+        v
+    };
     let mut r = v.expect(tag::SEQUENCE, "SpcPeImageData")?.reader();
     r.optional(0x03, "SpcPeImageData.flags")?;
     let Some(file) = r.optional(tag::CTX0, "SpcPeImageData.file")? else {
@@ -112,13 +128,18 @@ fn page_hash_table(serialized: &[u8]) -> Result<(DigestAlgorithm, Vec<u8>), Stri
         return Err(format!("{} page hash attributes, not one", attrs.len()));
     };
     let mut ar = attr.expect(tag::SEQUENCE, "page hash attribute")?.reader();
-    let kind = ar.expect(tag::OID, "page hash type")?.oid("page hash type")?;
+    let kind = ar
+        .expect(tag::OID, "page hash type")?
+        .oid("page hash type")?;
     let algorithm = match kind {
         k if k == PAGE_HASHES_V1 => DigestAlgorithm::Sha1,
         k if k == PAGE_HASHES_V2 => DigestAlgorithm::Sha256,
         other => return Err(format!("page hash type {other} is neither v1 nor v2")),
     };
-    let values = ar.expect(tag::SET, "page hash values")?.reader().all("page hash values")?;
+    let values = ar
+        .expect(tag::SET, "page hash values")?
+        .reader()
+        .all("page hash values")?;
     ar.finish("page hash attribute")?;
     let [table] = values.as_slice() else {
         return Err(format!("{} page hash tables, not one", values.len()));

@@ -98,7 +98,10 @@ pub struct AuthenticodeResult {
 pub fn is_pe(file: &mut dyn ReadSeek) -> bool {
     use std::io::SeekFrom;
     let mut dos = [0u8; 64];
-    if file.seek(SeekFrom::Start(0)).is_err() || file.read_exact(&mut dos).is_err() || !dos.starts_with(b"MZ") {
+    if file.seek(SeekFrom::Start(0)).is_err()
+        || file.read_exact(&mut dos).is_err()
+        || !dos.starts_with(b"MZ")
+    {
         return false;
     }
     let offset = u32::from_le_bytes([dos[60], dos[61], dos[62], dos[63]]);
@@ -155,7 +158,8 @@ pub fn verify_pe(
         ));
         return Ok(result);
     };
-    let Some(primary) = cert_table::read(file, &layout, table, options, &mut result.findings)? else {
+    let Some(primary) = cert_table::read(file, &layout, table, options, &mut result.findings)?
+    else {
         return Ok(result);
     };
     // The primary signature and the nested ones below its signer.
@@ -172,7 +176,10 @@ pub fn verify_pe(
             if nested.len() > MAX_NESTED {
                 result.findings.push(AuthenticodeFinding::new(
                     AuthenticodeCode::TooManyNestedSignatures,
-                    format!("{} nested signatures; only the first {MAX_NESTED} are checked", nested.len()),
+                    format!(
+                        "{} nested signatures; only the first {MAX_NESTED} are checked",
+                        nested.len()
+                    ),
                 ));
             }
             blobs.extend(nested.into_iter().take(MAX_NESTED));
@@ -185,7 +192,11 @@ pub fn verify_pe(
     let mut ctx = ctx.clone();
     ctx.countersignature_timestamps = true;
     ctx.strict_tsa_eku = false;
-    let parsed: Vec<(Option<SignedDataResult>, Option<indirect::IndirectData>, Vec<AuthenticodeFinding>)> = blobs
+    let parsed: Vec<(
+        Option<SignedDataResult>,
+        Option<indirect::IndirectData>,
+        Vec<AuthenticodeFinding>,
+    )> = blobs
         .iter()
         .map(|blob| signature_content(blob, &ctx))
         .collect();
@@ -230,7 +241,11 @@ pub fn verify_pe(
 fn signature_content(
     blob: &[u8],
     ctx: &VerifyContext<'_>,
-) -> (Option<SignedDataResult>, Option<indirect::IndirectData>, Vec<AuthenticodeFinding>) {
+) -> (
+    Option<SignedDataResult>,
+    Option<indirect::IndirectData>,
+    Vec<AuthenticodeFinding>,
+) {
     let mut findings = Vec::new();
     let cms = match verify_signed_data(blob, None, ctx) {
         Ok(c) => c,
@@ -245,7 +260,10 @@ fn signature_content(
     if cms.signers.len() != 1 {
         findings.push(AuthenticodeFinding::new(
             AuthenticodeCode::NotOneSigner,
-            format!("{} SignerInfos; Authenticode requires exactly one", cms.signers.len()),
+            format!(
+                "{} SignerInfos; Authenticode requires exactly one",
+                cms.signers.len()
+            ),
         ));
     }
     if cms.content_type != SPC_INDIRECT_DATA || cms.detached {
@@ -274,7 +292,10 @@ fn signature_content(
         Ok(i) => {
             findings.push(AuthenticodeFinding::new(
                 AuthenticodeCode::NotPeImageData,
-                format!("SpcAttributeTypeAndOptionalValue type {} is not SPC_PE_IMAGE_DATAOBJ", i.data_type),
+                format!(
+                    "SpcAttributeTypeAndOptionalValue type {} is not SPC_PE_IMAGE_DATAOBJ",
+                    i.data_type
+                ),
             ));
             (Some(cms), None, findings)
         }
@@ -305,21 +326,35 @@ fn check_digests(
         return Ok(());
     };
     if algorithm == DigestAlgorithm::Sha1 {
-        findings.push(AuthenticodeFinding::new(AuthenticodeCode::WeakImageDigest, "the image digest is SHA-1"));
+        findings.push(AuthenticodeFinding::new(
+            AuthenticodeCode::WeakImageDigest,
+            "the image digest is SHA-1",
+        ));
     }
-    let actual = digests.iter().find(|(a, _)| *a == algorithm).map(|(_, d)| d.clone()).unwrap_or_default();
+    let actual = digests
+        .iter()
+        .find(|(a, _)| *a == algorithm)
+        .map(|(_, d)| d.clone())
+        .unwrap_or_default();
     sig.image_digest_matches = actual == indirect.digest;
     if !sig.image_digest_matches {
         findings.push(AuthenticodeFinding::new(
             AuthenticodeCode::ImageDigestMismatch,
-            format!("signed {algorithm} image digest {} but the file's is {}", hex(&indirect.digest), hex(&actual)),
+            format!(
+                "signed {algorithm} image digest {} but the file's is {}",
+                hex(&indirect.digest),
+                hex(&actual)
+            ),
         ));
     }
     match &indirect.page_hashes {
         None => {}
         Some(Err(e)) => {
             sig.page_hashes_match = Some(false);
-            findings.push(AuthenticodeFinding::new(AuthenticodeCode::PageHashMalformed, e.clone()));
+            findings.push(AuthenticodeFinding::new(
+                AuthenticodeCode::PageHashMalformed,
+                e.clone(),
+            ));
         }
         Some(Ok((alg, table))) => {
             let ours = image_hash::page_hashes(file, layout, *alg);
@@ -329,7 +364,10 @@ fn check_digests(
                 let why = match ours {
                     Ok(t) => {
                         let entry = 4 + alg.output_len();
-                        let first = t.chunks(entry).zip(table.chunks(entry)).position(|(a, b)| a != b);
+                        let first = t
+                            .chunks(entry)
+                            .zip(table.chunks(entry))
+                            .position(|(a, b)| a != b);
                         format!(
                             "{alg} page hash table of {} entries differs from the file's ({} entries){}",
                             table.len() / entry,
@@ -339,7 +377,10 @@ fn check_digests(
                     }
                     Err(e) => e.to_string(),
                 };
-                findings.push(AuthenticodeFinding::new(AuthenticodeCode::PageHashMismatch, why));
+                findings.push(AuthenticodeFinding::new(
+                    AuthenticodeCode::PageHashMismatch,
+                    why,
+                ));
             }
         }
     }
@@ -350,7 +391,11 @@ fn check_digests(
 /// (CVE-2020-0601), lifetime signing ends with the certificate, every
 /// timestamp must verify; and a summary finding when the CMS verification
 /// failed.
-fn signer_rules(cms: &SignedDataResult, at: crate::time::Timestamp, findings: &mut Vec<AuthenticodeFinding>) {
+fn signer_rules(
+    cms: &SignedDataResult,
+    at: crate::time::Timestamp,
+    findings: &mut Vec<AuthenticodeFinding>,
+) {
     for cert in &cms.certificates {
         if let Some(why) = explicit_curve(cert) {
             findings.push(AuthenticodeFinding::new(
@@ -369,7 +414,9 @@ fn signer_rules(cms: &SignedDataResult, at: crate::time::Timestamp, findings: &m
                 format!(
                     "'{}' has the lifetime-signing EKU and expired {}, before {at}",
                     cert.subject(),
-                    cert.not_after().time().map_or(String::new(), |t| t.to_string())
+                    cert.not_after()
+                        .time()
+                        .map_or(String::new(), |t| t.to_string())
                 ),
             ));
         }
@@ -383,7 +430,11 @@ fn signer_rules(cms: &SignedDataResult, at: crate::time::Timestamp, findings: &m
                     .collect();
                 findings.push(AuthenticodeFinding::new(
                     AuthenticodeCode::TimestampInvalid,
-                    format!("timestamp {i} of signer {} is not valid: {}", signer.identifier, why.join("; ")),
+                    format!(
+                        "timestamp {i} of signer {} is not valid: {}",
+                        signer.identifier,
+                        why.join("; ")
+                    ),
                 ));
             }
         }
@@ -396,7 +447,11 @@ fn signer_rules(cms: &SignedDataResult, at: crate::time::Timestamp, findings: &m
                 .collect();
             findings.push(AuthenticodeFinding::new(
                 AuthenticodeCode::SignatureInvalid,
-                format!("signer {} is not valid: {}", signer.identifier, why.join("; ")),
+                format!(
+                    "signer {} is not valid: {}",
+                    signer.identifier,
+                    why.join("; ")
+                ),
             ));
         }
     }

@@ -49,9 +49,15 @@ pub(crate) fn read_layout(r: &mut dyn ReadSeek) -> Result<PeLayout> {
     let magic = object::read::pe::optional_header_magic(data)
         .map_err(|e| bad(format!("NT headers at {nt_offset}: {e}")))?;
     match magic {
-        pe::IMAGE_NT_OPTIONAL_HDR32_MAGIC => layout::<pe::ImageNtHeaders32>(data, nt_offset, file_len, false),
-        pe::IMAGE_NT_OPTIONAL_HDR64_MAGIC => layout::<pe::ImageNtHeaders64>(data, nt_offset, file_len, true),
-        other => Err(bad(format!("optional header magic 0x{other:04x} is neither PE32 nor PE32+"))),
+        pe::IMAGE_NT_OPTIONAL_HDR32_MAGIC => {
+            layout::<pe::ImageNtHeaders32>(data, nt_offset, file_len, false)
+        }
+        pe::IMAGE_NT_OPTIONAL_HDR64_MAGIC => {
+            layout::<pe::ImageNtHeaders64>(data, nt_offset, file_len, true)
+        }
+        other => Err(bad(format!(
+            "optional header magic 0x{other:04x} is neither PE32 nor PE32+"
+        ))),
     }
 }
 
@@ -62,7 +68,8 @@ fn layout<'data, Nt: ImageNtHeaders>(
     pe32_plus: bool,
 ) -> Result<PeLayout> {
     let mut offset = nt_offset;
-    let (nt, directories) = Nt::parse(data, &mut offset).map_err(|e| bad(format!("NT headers: {e}")))?;
+    let (nt, directories) =
+        Nt::parse(data, &mut offset).map_err(|e| bad(format!("NT headers: {e}")))?;
     let optional = nt.optional_header();
     // PE format: Signature (4), COFF file header (20), then the optional header.
     let optional_offset = nt_offset + 4 + 20;
@@ -84,7 +91,9 @@ fn layout<'data, Nt: ImageNtHeaders>(
             "SizeOfHeaders {size_of_headers} does not hold the headers (directory entry at {cert_directory_offset}) within the file of {file_len} bytes"
         )));
     }
-    let table = nt.sections(data, offset).map_err(|e| bad(format!("section table: {e}")))?;
+    let table = nt
+        .sections(data, offset)
+        .map_err(|e| bad(format!("section table: {e}")))?;
     let mut sections = Vec::with_capacity(table.len());
     for (i, s) in table.iter().enumerate() {
         let start = u64::from(s.pointer_to_raw_data.get(LE));
@@ -102,7 +111,12 @@ fn layout<'data, Nt: ImageNtHeaders>(
     let table_sections = sections;
     let cert_table = directories
         .get(pe::IMAGE_DIRECTORY_ENTRY_SECURITY)
-        .map(|d| (u64::from(d.virtual_address.get(LE)), u64::from(d.size.get(LE))))
+        .map(|d| {
+            (
+                u64::from(d.virtual_address.get(LE)),
+                u64::from(d.size.get(LE)),
+            )
+        })
         .filter(|&(offset, size)| offset != 0 || size != 0);
     if let Some((start, size)) = cert_table
         && start.checked_add(size).is_none_or(|end| end > file_len)

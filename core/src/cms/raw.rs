@@ -126,7 +126,9 @@ fn raw_signer(si: &asn1::SignerInfo<'_>, depth: usize) -> RawSigner {
             .flat_map(|a| a.values.iter())
             .filter_map(|v| {
                 let tlv = super::tlv::single(v, "countersignature").ok()?;
-                asn1::signer_info(tlv).ok().map(|cs| raw_signer(&cs, depth - 1))
+                asn1::signer_info(tlv)
+                    .ok()
+                    .map(|cs| raw_signer(&cs, depth - 1))
             })
             .collect()
     };

@@ -232,7 +232,10 @@ pub(crate) fn verify_timestamp(
 /// breach is a warning; a missing id-kp-timeStamping is an error.
 pub(crate) fn from_countersignature(signer: super::result::SignerResult) -> TimestampResult {
     let mut findings = Vec::new();
-    let gen_time = signer.signed_attributes.as_ref().and_then(|a| a.signing_time);
+    let gen_time = signer
+        .signed_attributes
+        .as_ref()
+        .and_then(|a| a.signing_time);
     if gen_time.is_none() {
         findings.push(CmsFinding::new(
             CmsCode::TimestampMalformed,

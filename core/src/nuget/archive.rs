@@ -111,7 +111,9 @@ pub(crate) fn read_layout(
         .seek(SeekFrom::End(0))
         .map_err(|e| bad(format!("seek: {e}")))?;
     if file_len < EOCD_SIZE as u64 {
-        return Err(bad(format!("{file_len} bytes is too short for a zip archive")));
+        return Err(bad(format!(
+            "{file_len} bytes is too short for a zip archive"
+        )));
     }
     let tail_len = file_len.min((EOCD_SIZE + 65_535) as u64) as usize;
     let tail_start = file_len - tail_len as u64;
@@ -124,14 +126,17 @@ pub(crate) fn read_layout(
                 && i + EOCD_SIZE + usize::from(u16::from_le_bytes([tail[i + 20], tail[i + 21]]))
                     == tail_len
         })
-        .ok_or_else(|| bad("no end of central directory record (APPNOTE 4.3.16): not a zip archive"))?;
+        .ok_or_else(|| {
+            bad("no end of central directory record (APPNOTE 4.3.16): not a zip archive")
+        })?;
     let eocd = tail[at..].to_vec();
     let eocd_offset = tail_start + at as u64;
     let field16 = |o: usize| u16::from_le_bytes([eocd[o], eocd[o + 1]]);
     let (disk, cd_disk, on_disk, total) = (field16(4), field16(6), field16(8), field16(10));
     let central_size = u64::from(le32(&eocd[12..]));
     let central_offset = u64::from(le32(&eocd[16..]));
-    let zip64_locator = eocd_offset >= 20 && le32(&read_at(r, eocd_offset - 20, 4)?) == ZIP64_LOCATOR_SIGNATURE;
+    let zip64_locator =
+        eocd_offset >= 20 && le32(&read_at(r, eocd_offset - 20, 4)?) == ZIP64_LOCATOR_SIGNATURE;
     if zip64_locator
         || total == 0xFFFF
         || on_disk == 0xFFFF
@@ -164,13 +169,18 @@ pub(crate) fn read_layout(
     let mut pos = 0usize;
     for i in 0..usize::from(total) {
         if pos + CENTRAL_FIXED > central.len() || le32(&central[pos..]) != CENTRAL_SIGNATURE {
-            return Err(bad(format!("central directory record {i} is missing or truncated")));
+            return Err(bad(format!(
+                "central directory record {i} is missing or truncated"
+            )));
         }
-        let f16 = |o: usize| usize::from(u16::from_le_bytes([central[pos + o], central[pos + o + 1]]));
+        let f16 =
+            |o: usize| usize::from(u16::from_le_bytes([central[pos + o], central[pos + o + 1]]));
         let (name_len, extra_len, comment_len) = (f16(28), f16(30), f16(32));
         let size = CENTRAL_FIXED + name_len + extra_len + comment_len;
         if pos + size > central.len() {
-            return Err(bad(format!("central directory record {i} runs past the directory")));
+            return Err(bad(format!(
+                "central directory record {i} runs past the directory"
+            )));
         }
         let record = central[pos..pos + size].to_vec();
         let local_offset = u64::from(le32(&record[42..]));
@@ -209,14 +219,21 @@ pub(crate) fn read_layout(
     }
     entries.sort_by_key(|e| e.local_offset);
     for i in 0..entries.len() {
-        let next = entries.get(i + 1).map_or(central_offset, |n| n.local_offset);
+        let next = entries
+            .get(i + 1)
+            .map_or(central_offset, |n| n.local_offset);
         let e = &mut entries[i];
         if next == e.local_offset {
-            return Err(bad(format!("two entries share the local header offset {next}")));
+            return Err(bad(format!(
+                "two entries share the local header offset {next}"
+            )));
         }
         let fixed = read_at(r, e.local_offset, LOCAL_FIXED)?;
         if le32(&fixed) != LOCAL_SIGNATURE {
-            return Err(bad(format!("no local file header at offset {}", e.local_offset)));
+            return Err(bad(format!(
+                "no local file header at offset {}",
+                e.local_offset
+            )));
         }
         let name_len = usize::from(u16::from_le_bytes([fixed[26], fixed[27]]));
         let extra_len = usize::from(u16::from_le_bytes([fixed[28], fixed[29]]));
@@ -302,12 +319,17 @@ fn signature_entry(entries: &[Entry], findings: &mut Vec<NuGetFinding>) -> Optio
         // names) may be set: no encryption (bits 0, 6, 13), no data
         // descriptor (bit 3), no compression options.
         if f & !0x0800 != 0 {
-            problems.push(format!("{header} header flags 0x{f:04x}: only bit 11 (UTF-8) may be set"));
+            problems.push(format!(
+                "{header} header flags 0x{f:04x}: only bit 11 (UTF-8) may be set"
+            ));
         }
     }
     let method = (e.u16_central(10), e.u16_local(8));
     if method != (0, 0) {
-        problems.push(format!("compression methods {} / {}, not 0 (stored)", method.0, method.1));
+        problems.push(format!(
+            "compression methods {} / {}, not 0 (stored)",
+            method.0, method.1
+        ));
     }
     let central = (e.u32_central(16), e.u32_central(20), e.u32_central(24));
     let local = (e.u32_local(14), e.u32_local(18), e.u32_local(22));
@@ -474,7 +496,9 @@ pub(crate) fn read_signature(
         .by_name(SIGNATURE_NAME)
         .map_err(|e| bad(format!("{SIGNATURE_NAME}: {e}")))?;
     if file.header_start() != sig.local_offset {
-        return Err(bad(format!("{SIGNATURE_NAME}: the zip reader found another entry")));
+        return Err(bad(format!(
+            "{SIGNATURE_NAME}: the zip reader found another entry"
+        )));
     }
     let mut bytes = Vec::with_capacity(size as usize);
     (&mut file)
@@ -486,7 +510,9 @@ pub(crate) fn read_signature(
     file.read_to_end(&mut rest)
         .map_err(|e| bad(format!("{SIGNATURE_NAME}: {e}")))?;
     if !rest.is_empty() || bytes.len() as u64 != size {
-        return Err(bad(format!("{SIGNATURE_NAME}: size differs from its headers")));
+        return Err(bad(format!(
+            "{SIGNATURE_NAME}: size differs from its headers"
+        )));
     }
     Ok(bytes)
 }

@@ -56,11 +56,18 @@ pub(crate) fn read(
     findings: &mut Vec<NuGetFinding>,
 ) -> PackageAttributes {
     let mut fail = |what: String| findings.push(NuGetFinding::new(code, format!("{who}: {what}")));
-    for (oid, name) in [(SIGNING_TIME, "signing-time"), (SIGNING_CERTIFICATE_V2, "signing-certificate-v2")] {
+    for (oid, name) in [
+        (SIGNING_TIME, "signing-time"),
+        (SIGNING_CERTIFICATE_V2, "signing-certificate-v2"),
+    ] {
         match signer.signed_values(oid) {
             (v, 1) if v.len() == 1 => {}
-            (_, 0) => fail(format!("no {name} signed attribute ({oid}); package signatures require one")),
-            _ => fail(format!("the {name} attribute must appear once with one value")),
+            (_, 0) => fail(format!(
+                "no {name} signed attribute ({oid}); package signatures require one"
+            )),
+            _ => fail(format!(
+                "the {name} attribute must appear once with one value"
+            )),
         }
     }
     let (values, count) = signer.signed_values(COMMITMENT_TYPE);
@@ -74,7 +81,9 @@ pub(crate) fn read(
                 Some(t) if t == PROOF_OF_ORIGIN => origin = true,
                 Some(t) if t == PROOF_OF_RECEIPT => receipt = true,
                 Some(t) => fail(format!("unknown commitment type {t}")),
-                None => fail("a commitment-type-indication value is malformed (RFC 5126 5.11.1)".into()),
+                None => {
+                    fail("a commitment-type-indication value is malformed (RFC 5126 5.11.1)".into())
+                }
             }
         }
         if count > 1 {
@@ -99,7 +108,10 @@ pub(crate) fn read(
         (1, [one]) => match ia5(one) {
             Some(u) if is_absolute_https(&u) => Some(u),
             Some(u) => {
-                fail(format!("nuget-v3-service-index-url '{}' is not an absolute https URL", u.escape_debug()));
+                fail(format!(
+                    "nuget-v3-service-index-url '{}' is not an absolute https URL",
+                    u.escape_debug()
+                ));
                 None
             }
             None => {
@@ -135,7 +147,10 @@ pub(crate) fn read(
 }
 
 fn commitment_type(der: &[u8]) -> Option<Oid> {
-    let seq = single(der, "CommitmentTypeIndication").ok()?.expect(tag::SEQUENCE, "").ok()?;
+    let seq = single(der, "CommitmentTypeIndication")
+        .ok()?
+        .expect(tag::SEQUENCE, "")
+        .ok()?;
     let mut r = seq.reader();
     let oid = r.expect(tag::OID, "commitmentTypeId").ok()?.oid("").ok()?;
     r.optional(tag::SEQUENCE, "commitmentTypeQualifier").ok()?;
@@ -146,16 +161,24 @@ fn commitment_type(der: &[u8]) -> Option<Oid> {
 /// IA5String (tag 22): ASCII.
 fn ia5(der: &[u8]) -> Option<String> {
     let t = single(der, "IA5String").ok()?.expect(0x16, "").ok()?;
-    t.value.is_ascii().then(|| String::from_utf8_lossy(t.value).into_owned())
+    t.value
+        .is_ascii()
+        .then(|| String::from_utf8_lossy(t.value).into_owned())
 }
 
 fn is_absolute_https(url: &str) -> bool {
-    url.strip_prefix("https://")
-        .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/') && !url.chars().any(|c| c.is_whitespace() || c.is_control()))
+    url.strip_prefix("https://").is_some_and(|rest| {
+        !rest.is_empty()
+            && !rest.starts_with('/')
+            && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+    })
 }
 
 fn owners(der: &[u8]) -> Option<Vec<String>> {
-    let seq = single(der, "NuGetPackageOwners").ok()?.expect(tag::SEQUENCE, "").ok()?;
+    let seq = single(der, "NuGetPackageOwners")
+        .ok()?
+        .expect(tag::SEQUENCE, "")
+        .ok()?;
     let all = seq.reader().all("NuGetPackageOwners").ok()?;
     if all.is_empty() {
         return None;

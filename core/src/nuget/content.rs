@@ -55,7 +55,11 @@ pub(crate) fn parse(content: &[u8]) -> Result<SignatureContent, NuGetFinding> {
             "no blank line after 'Version:1' in the signature content".into(),
         ));
     }
-    let body: Vec<&str> = lines[2..].iter().copied().take_while(|l| !l.is_empty()).collect();
+    let body: Vec<&str> = lines[2..]
+        .iter()
+        .copied()
+        .take_while(|l| !l.is_empty())
+        .collect();
     let rest = &lines[2 + body.len()..];
     if rest.iter().any(|l| !l.is_empty()) || rest.len() < 2 {
         return Err(unsupported(
@@ -65,10 +69,16 @@ pub(crate) fn parse(content: &[u8]) -> Result<SignatureContent, NuGetFinding> {
     let mut found: Option<SignatureContent> = None;
     for line in body {
         let Some((key, value)) = line.split_once(':') else {
-            return Err(unsupported(format!("line '{}' is not 'key:value'", line.escape_debug())));
+            return Err(unsupported(format!(
+                "line '{}' is not 'key:value'",
+                line.escape_debug()
+            )));
         };
         let Some(oid_text) = key.strip_suffix("-Hash") else {
-            return Err(unsupported(format!("unknown signature content property '{}'", key.escape_debug())));
+            return Err(unsupported(format!(
+                "unknown signature content property '{}'",
+                key.escape_debug()
+            )));
         };
         let algorithm = ObjectIdentifier::new(oid_text)
             .ok()
@@ -77,7 +87,10 @@ pub(crate) fn parse(content: &[u8]) -> Result<SignatureContent, NuGetFinding> {
             .ok_or_else(|| {
                 NuGetFinding::new(
                     NuGetCode::HashAlgorithmUnsupported,
-                    format!("package hash algorithm '{}' is not SHA-256, SHA-384 or SHA-512", oid_text.escape_debug()),
+                    format!(
+                        "package hash algorithm '{}' is not SHA-256, SHA-384 or SHA-512",
+                        oid_text.escape_debug()
+                    ),
                 )
             })?;
         let hash = Base64::decode_vec(value).map_err(|e| {
@@ -89,7 +102,11 @@ pub(crate) fn parse(content: &[u8]) -> Result<SignatureContent, NuGetFinding> {
         if hash.len() != algorithm.output_len() {
             return Err(NuGetFinding::new(
                 NuGetCode::SignatureDigestMismatch,
-                format!("the {algorithm} package hash has {} bytes, not {}", hash.len(), algorithm.output_len()),
+                format!(
+                    "the {algorithm} package hash has {} bytes, not {}",
+                    hash.len(),
+                    algorithm.output_len()
+                ),
             ));
         }
         if found.is_some() {
@@ -112,19 +129,39 @@ mod tests {
         let hash = Base64::encode_string(&[7u8; 32]);
         let ok = format!("Version:1\n\n2.16.840.1.101.3.4.2.1-Hash:{hash}\n\n");
         let c = parse(ok.as_bytes()).unwrap();
-        assert_eq!((c.algorithm, c.hash), (DigestAlgorithm::Sha256, vec![7u8; 32]));
+        assert_eq!(
+            (c.algorithm, c.hash),
+            (DigestAlgorithm::Sha256, vec![7u8; 32])
+        );
         assert!(parse(ok.replace('\n', "\r\n").as_bytes()).is_ok());
         let code = |t: &str| parse(t.as_bytes()).unwrap_err().code;
-        assert_eq!(code(&ok.replace("Version:1", "Version:2")), NuGetCode::ContentVersionUnsupported);
-        assert_eq!(code(&ok.replace("2.1-Hash", "2.9-Hash")), NuGetCode::HashAlgorithmUnsupported);
+        assert_eq!(
+            code(&ok.replace("Version:1", "Version:2")),
+            NuGetCode::ContentVersionUnsupported
+        );
+        assert_eq!(
+            code(&ok.replace("2.1-Hash", "2.9-Hash")),
+            NuGetCode::HashAlgorithmUnsupported
+        );
         assert_eq!(
             code(&ok.replace("2.16.840.1.101.3.4.2.1", "1.3.14.3.2.26")),
             NuGetCode::HashAlgorithmUnsupported
         );
-        assert_eq!(code(&ok.replace(&hash, "AAAA")), NuGetCode::SignatureDigestMismatch);
-        assert_eq!(code(&ok[..ok.len() - 1]), NuGetCode::ContentVersionUnsupported);
-        assert_eq!(code(&format!("{ok}x")), NuGetCode::ContentVersionUnsupported);
-        let twice = format!("Version:1\n\n2.16.840.1.101.3.4.2.1-Hash:{hash}\n2.16.840.1.101.3.4.2.1-Hash:{hash}\n\n");
+        assert_eq!(
+            code(&ok.replace(&hash, "AAAA")),
+            NuGetCode::SignatureDigestMismatch
+        );
+        assert_eq!(
+            code(&ok[..ok.len() - 1]),
+            NuGetCode::ContentVersionUnsupported
+        );
+        assert_eq!(
+            code(&format!("{ok}x")),
+            NuGetCode::ContentVersionUnsupported
+        );
+        let twice = format!(
+            "Version:1\n\n2.16.840.1.101.3.4.2.1-Hash:{hash}\n2.16.840.1.101.3.4.2.1-Hash:{hash}\n\n"
+        );
         assert_eq!(code(&twice), NuGetCode::SignatureDigestMismatch);
     }
 }

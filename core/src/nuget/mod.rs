@@ -125,7 +125,10 @@ pub fn verify_package(
         Err(e) => {
             result.findings.push(NuGetFinding::new(
                 NuGetCode::PrimarySignatureInvalid,
-                format!("{}: not a readable CMS SignedData: {e}", archive::SIGNATURE_NAME),
+                format!(
+                    "{}: not a readable CMS SignedData: {e}",
+                    archive::SIGNATURE_NAME
+                ),
             ));
             return Ok(result);
         }
@@ -185,7 +188,10 @@ fn signature_rules(
     if cms.signers.len() != 1 {
         findings.push(NuGetFinding::new(
             NuGetCode::NotOnePrimarySignature,
-            format!("the signature holds {} SignerInfos, not one", cms.signers.len()),
+            format!(
+                "the signature holds {} SignerInfos, not one",
+                cms.signers.len()
+            ),
         ));
         return Ok(());
     }
@@ -193,7 +199,12 @@ fn signature_rules(
     let (Some(primary), Some(raw_primary)) = (cms.signers.first(), raw.first()) else {
         return Ok(());
     };
-    let attrs = attributes::read(raw_primary, "primary signature", NuGetCode::SignedAttributeInvalid, findings);
+    let attrs = attributes::read(
+        raw_primary,
+        "primary signature",
+        NuGetCode::SignedAttributeInvalid,
+        findings,
+    );
     result.signature_type = Some(attrs.signature_type);
     if attrs.signature_type == NuGetSignatureType::Unknown {
         findings.push(NuGetFinding::new(
@@ -211,7 +222,12 @@ fn signature_rules(
     for (i, raw_cs) in raw_primary.countersignatures.iter().enumerate() {
         let who = format!("countersignature {i}");
         let mut cs_findings = Vec::new();
-        let cs_attrs = attributes::read(raw_cs, &who, NuGetCode::RepositoryCountersignatureInvalid, &mut cs_findings);
+        let cs_attrs = attributes::read(
+            raw_cs,
+            &who,
+            NuGetCode::RepositoryCountersignatureInvalid,
+            &mut cs_findings,
+        );
         if cs_attrs.signature_type == NuGetSignatureType::Repository {
             findings.append(&mut cs_findings);
             repository.push((i, cs_attrs));
@@ -220,7 +236,10 @@ fn signature_rules(
     if repository.len() > 1 {
         findings.push(NuGetFinding::new(
             NuGetCode::MultipleRepositoryCountersignatures,
-            format!("{} repository countersignatures; at most one is allowed", repository.len()),
+            format!(
+                "{} repository countersignatures; at most one is allowed",
+                repository.len()
+            ),
         ));
     }
     if let Some((i, cs_attrs)) = repository.into_iter().next() {
@@ -235,7 +254,13 @@ fn signature_rules(
         result.package_owners = cs_attrs.package_owners;
         match primary.countersignatures.get(i) {
             Some(cs) => {
-                rules::signer_rules(cs, "repository countersignature", rules::COUNTERSIGNATURE, at, findings);
+                rules::signer_rules(
+                    cs,
+                    "repository countersignature",
+                    rules::COUNTERSIGNATURE,
+                    at,
+                    findings,
+                );
                 if !cs.valid {
                     findings.push(NuGetFinding::new(
                         NuGetCode::RepositoryCountersignatureInvalid,

@@ -5,13 +5,13 @@
 
 use super::content::allowed_digest;
 use super::findings::{NuGetCode, NuGetFinding};
+use crate::ExtensionValue;
 use crate::cert::Certificate;
 use crate::cert::extensions::oid;
 use crate::cms::{CmsCode, SignerResult, TimestampResult};
 use crate::crypto::{DigestAlgorithm, SignatureAlgorithm};
 use crate::path::ChainStatusFlags;
 use crate::time::Timestamp;
-use crate::ExtensionValue;
 
 /// Lifetime signing (Microsoft, 1.3.6.1.4.1.311.10.3.13): the signature
 /// would end with the certificate, which package signatures do not allow.
@@ -20,7 +20,8 @@ pub(crate) const LIFETIME_SIGNING: der::asn1::ObjectIdentifier =
 /// The smallest RSA key a signing or timestamp certificate may have
 /// (package signing specification: 2048 bits).
 const MIN_RSA_BITS: u32 = 2048;
-const RSA: der::asn1::ObjectIdentifier = der::asn1::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
+const RSA: der::asn1::ObjectIdentifier =
+    der::asn1::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.1");
 
 /// The codes a rule maps to: the primary signature's or the countersignature's.
 #[derive(Clone, Copy)]
@@ -64,13 +65,20 @@ fn certificate_rules(
     if !allowed.contains(&sig.as_str()) {
         findings.push(NuGetFinding::new(
             algorithm,
-            format!("{who}: certificate '{}' is signed with {sig}, not SHA-256/384/512 with RSA", cert.subject()),
+            format!(
+                "{who}: certificate '{}' is signed with {sig}, not SHA-256/384/512 with RSA",
+                cert.subject()
+            ),
         ));
     }
     if cert.public_key().algorithm() != RSA {
         findings.push(NuGetFinding::new(
             algorithm,
-            format!("{who}: certificate '{}' has a {} key; package signatures use RSA", cert.subject(), cert.public_key().algorithm()),
+            format!(
+                "{who}: certificate '{}' has a {} key; package signatures use RSA",
+                cert.subject(),
+                cert.public_key().algorithm()
+            ),
         ));
     } else if cert.public_key().bits().is_none_or(|b| b < MIN_RSA_BITS) {
         findings.push(NuGetFinding::new(
@@ -78,7 +86,9 @@ fn certificate_rules(
             format!(
                 "{who}: certificate '{}' has a {}-bit RSA key, under {MIN_RSA_BITS}",
                 cert.subject(),
-                cert.public_key().bits().map_or("unreadable".into(), |b| b.to_string())
+                cert.public_key()
+                    .bits()
+                    .map_or("unreadable".into(), |b| b.to_string())
             ),
         ));
     }
@@ -101,7 +111,10 @@ pub(crate) fn signer_rules(
     if signer.digest_algorithm.is_none_or(|d| !allowed_digest(d)) {
         findings.push(NuGetFinding::new(
             NuGetCode::HashAlgorithmUnsupported,
-            format!("{who}: digest algorithm {} is not SHA-256, SHA-384 or SHA-512", signer.digest_algorithm_oid),
+            format!(
+                "{who}: digest algorithm {} is not SHA-256, SHA-384 or SHA-512",
+                signer.digest_algorithm_oid
+            ),
         ));
     }
     if signer.certificate.is_some() && !allowed_signature(signer.signature_algorithm) {
@@ -109,29 +122,48 @@ pub(crate) fn signer_rules(
             NuGetCode::CertificateAlgorithmUnsupported,
             format!(
                 "{who}: signature algorithm {} is not RSA PKCS #1 v1.5 with SHA-256/384/512",
-                signer.signature_algorithm.map_or(signer.signature_algorithm_oid.to_string(), |a| a.to_string())
+                signer
+                    .signature_algorithm
+                    .map_or(signer.signature_algorithm_oid.to_string(), |a| a
+                        .to_string())
             ),
         ));
     }
     let Some(cert) = &signer.certificate else {
         findings.push(NuGetFinding::new(
             NuGetCode::NoSigningCertificate,
-            format!("{who}: the signer certificate ({}) is not in the signature", signer.identifier),
+            format!(
+                "{who}: the signer certificate ({}) is not in the signature",
+                signer.identifier
+            ),
         ));
         return;
     };
-    certificate_rules(cert, who, NuGetCode::CertificateAlgorithmUnsupported, NuGetCode::KeyTooShort, findings);
+    certificate_rules(
+        cert,
+        who,
+        NuGetCode::CertificateAlgorithmUnsupported,
+        NuGetCode::KeyTooShort,
+        findings,
+    );
     if has_eku(cert, &LIFETIME_SIGNING) {
         findings.push(NuGetFinding::new(
             NuGetCode::LifetimeSigner,
-            format!("{who}: certificate '{}' has the lifetime-signing EKU", cert.subject()),
+            format!(
+                "{who}: certificate '{}' has the lifetime-signing EKU",
+                cert.subject()
+            ),
         ));
     }
     if !signer.signature_intact() {
         let why: Vec<String> = signer
             .findings
             .iter()
-            .filter(|f| f.is_error() && f.code != CmsCode::SignerPathInvalid && f.code != CmsCode::CountersignatureInvalid)
+            .filter(|f| {
+                f.is_error()
+                    && f.code != CmsCode::SignerPathInvalid
+                    && f.code != CmsCode::CountersignatureInvalid
+            })
             .map(|f| format!("{} {}", f.code.code(), f.detail))
             .collect();
         findings.push(NuGetFinding::new(
@@ -146,7 +178,10 @@ pub(crate) fn signer_rules(
     if valid_timestamp.is_none() {
         findings.push(NuGetFinding::new(
             NuGetCode::NoTimestamp,
-            format!("{who}: no valid RFC 3161 timestamp; the signature is valid only while '{}' is", cert.subject()),
+            format!(
+                "{who}: no valid RFC 3161 timestamp; the signature is valid only while '{}' is",
+                cert.subject()
+            ),
         ));
     }
     if let Some(path) = &signer.path
@@ -154,7 +189,10 @@ pub(crate) fn signer_rules(
     {
         let flags = path.chain_flags();
         let time = signer.path_time;
-        let reasons: Vec<String> = path.errors().map(|f| format!("{} {}", f.code.code(), f.detail)).collect();
+        let reasons: Vec<String> = path
+            .errors()
+            .map(|f| format!("{} {}", f.code.code(), f.detail))
+            .collect();
         let reasons = reasons.join("; ");
         let not_before = cert.not_before().time();
         let not_after = cert.not_after().time();
@@ -167,7 +205,10 @@ pub(crate) fn signer_rules(
         } else {
             codes.chain
         };
-        findings.push(NuGetFinding::new(code, format!("{who}: at {time}: {reasons}")));
+        findings.push(NuGetFinding::new(
+            code,
+            format!("{who}: at {time}: {reasons}"),
+        ));
     }
 }
 
@@ -180,7 +221,10 @@ fn timestamp_rules(t: &TimestampResult, who: &str, findings: &mut Vec<NuGetFindi
     {
         findings.push(NuGetFinding::new(
             NuGetCode::TimestampAlgorithmUnsupported,
-            format!("{who}: messageImprint algorithm {} is not SHA-256/384/512", tst.hash_algorithm),
+            format!(
+                "{who}: messageImprint algorithm {} is not SHA-256/384/512",
+                tst.hash_algorithm
+            ),
         ));
     }
     if has(CmsCode::TimestampImprintMismatch) {
@@ -191,39 +235,73 @@ fn timestamp_rules(t: &TimestampResult, who: &str, findings: &mut Vec<NuGetFindi
     }
     let Some(tsa) = &t.signer else {
         if !t.valid {
-            let why: Vec<String> = t.findings.iter().map(|f| format!("{} {}", f.code.code(), f.detail)).collect();
-            findings.push(NuGetFinding::new(NuGetCode::TimestampInvalid, format!("{who}: {}", why.join("; "))));
+            let why: Vec<String> = t
+                .findings
+                .iter()
+                .map(|f| format!("{} {}", f.code.code(), f.detail))
+                .collect();
+            findings.push(NuGetFinding::new(
+                NuGetCode::TimestampInvalid,
+                format!("{who}: {}", why.join("; ")),
+            ));
         }
         return;
     };
     let Some(cert) = &tsa.certificate else {
         findings.push(NuGetFinding::new(
             NuGetCode::TimestampNoCertificate,
-            format!("{who}: the TSA certificate ({}) is not in the token", tsa.identifier),
+            format!(
+                "{who}: the TSA certificate ({}) is not in the token",
+                tsa.identifier
+            ),
         ));
         return;
     };
     if tsa.digest_algorithm.is_none_or(|d| !allowed_digest(d)) {
         findings.push(NuGetFinding::new(
             NuGetCode::TimestampAlgorithmUnsupported,
-            format!("{who}: the token's digest algorithm {} is not SHA-256/384/512", tsa.digest_algorithm_oid),
+            format!(
+                "{who}: the token's digest algorithm {} is not SHA-256/384/512",
+                tsa.digest_algorithm_oid
+            ),
         ));
     }
-    certificate_rules(cert, who, NuGetCode::TimestampAlgorithmUnsupported, NuGetCode::TimestampAlgorithmUnsupported, findings);
-    if !tsa.signature_intact() || has(CmsCode::TimestampSignatureInvalid) || has(CmsCode::TimestampEkuMissing) || has(CmsCode::TimestampEkuNotStrict) || has(CmsCode::TimestampMalformed) {
+    certificate_rules(
+        cert,
+        who,
+        NuGetCode::TimestampAlgorithmUnsupported,
+        NuGetCode::TimestampAlgorithmUnsupported,
+        findings,
+    );
+    if !tsa.signature_intact()
+        || has(CmsCode::TimestampSignatureInvalid)
+        || has(CmsCode::TimestampEkuMissing)
+        || has(CmsCode::TimestampEkuNotStrict)
+        || has(CmsCode::TimestampMalformed)
+    {
         let why: Vec<String> = t
             .findings
             .iter()
             .chain(tsa.findings.iter())
-            .filter(|f| f.is_error() && f.code != CmsCode::TimestampPathInvalid && f.code != CmsCode::SignerPathInvalid)
+            .filter(|f| {
+                f.is_error()
+                    && f.code != CmsCode::TimestampPathInvalid
+                    && f.code != CmsCode::SignerPathInvalid
+            })
             .map(|f| format!("{} {}", f.code.code(), f.detail))
             .collect();
-        findings.push(NuGetFinding::new(NuGetCode::TimestampInvalid, format!("{who}: {}", why.join("; "))));
+        findings.push(NuGetFinding::new(
+            NuGetCode::TimestampInvalid,
+            format!("{who}: {}", why.join("; ")),
+        ));
     }
     if let (Some(path), Some(gen_time)) = (&tsa.path, t.gen_time)
         && !path.valid
     {
-        let reasons: Vec<String> = path.errors().map(|f| format!("{} {}", f.code.code(), f.detail)).collect();
+        let reasons: Vec<String> = path
+            .errors()
+            .map(|f| format!("{} {}", f.code.code(), f.detail))
+            .collect();
         let outside = cert.not_before().time().is_some_and(|nb| gen_time < nb)
             || cert.not_after().time().is_some_and(|na| gen_time > na);
         let code = if outside {
@@ -231,11 +309,17 @@ fn timestamp_rules(t: &TimestampResult, who: &str, findings: &mut Vec<NuGetFindi
         } else {
             NuGetCode::TimestampChainBuildingFailed
         };
-        findings.push(NuGetFinding::new(code, format!("{who}: genTime {gen_time}: {}", reasons.join("; "))));
+        findings.push(NuGetFinding::new(
+            code,
+            format!("{who}: genTime {gen_time}: {}", reasons.join("; ")),
+        ));
         if outside && cert.not_before().time().is_some_and(|nb| gen_time < nb) {
             findings.push(NuGetFinding::new(
                 NuGetCode::TimestampCertificateNotYetValid,
-                format!("{who}: the TSA certificate '{}' is not yet valid at genTime {gen_time}", cert.subject()),
+                format!(
+                    "{who}: the TSA certificate '{}' is not yet valid at genTime {gen_time}",
+                    cert.subject()
+                ),
             ));
         }
     }

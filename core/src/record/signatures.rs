@@ -107,7 +107,8 @@ impl SignatureRecords {
     pub fn merge(&mut self, other: SignatureRecords) {
         let mut keys: Vec<([u8; 32], usize)> = other.by_fingerprint.into_iter().collect();
         keys.sort_unstable_by_key(|&(_, i)| i);
-        let mut theirs: Vec<Option<CertificateRecord>> = other.records.into_iter().map(Some).collect();
+        let mut theirs: Vec<Option<CertificateRecord>> =
+            other.records.into_iter().map(Some).collect();
         for (key, i) in keys {
             let Some(record) = theirs.get_mut(i).and_then(Option::take) else {
                 continue;

@@ -45,7 +45,10 @@ pub(super) fn validate_request(
     at: Timestamp,
 ) -> ValidationReport {
     let Some(text) = request.signature.as_deref() else {
-        return op_error(SeedCode::BadRequest, "Authenticode needs 'signature' (the PE file, base64)".into());
+        return op_error(
+            SeedCode::BadRequest,
+            "Authenticode needs 'signature' (the PE file, base64)".into(),
+        );
     };
     match decode_base64(text, "signature") {
         Ok(bytes) => authenticode_report(validator, &mut Cursor::new(bytes), at),
@@ -63,7 +66,11 @@ fn push_authenticode(part: &mut StatusBlock, who: &str, findings: &[Authenticode
     }
 }
 
-fn authenticode_report(validator: &Validator, file: &mut dyn ReadSeek, at: Timestamp) -> ValidationReport {
+fn authenticode_report(
+    validator: &Validator,
+    file: &mut dyn ReadSeek,
+    at: Timestamp,
+) -> ValidationReport {
     let ctx = context(validator, at);
     let result = match verify_pe(file, &ctx, &AuthenticodeOptions::default()) {
         Ok(r) => r,
@@ -89,16 +96,32 @@ fn authenticode_report(validator: &Validator, file: &mut dyn ReadSeek, at: Times
         };
         push_authenticode(&mut signature_part, &who, &sig.findings);
         let Some(cms) = &sig.cms else { continue };
-        push_cms(&mut signature_part, &who, &cms.findings, ResultStatus::Error);
+        push_cms(
+            &mut signature_part,
+            &who,
+            &cms.findings,
+            ResultStatus::Error,
+        );
         let mut parts = Parts {
             signature: &mut signature_part,
             certificate: &mut certificate_part,
             certificate_error: certificate_error(validator),
         };
         for signer in &cms.signers {
-            push_signer(&mut parts, &format!("{who}, signer ({})", signer.identifier), signer);
+            push_signer(
+                &mut parts,
+                &format!("{who}, signer ({})", signer.identifier),
+                signer,
+            );
             signers.extend(signer_certificate(signer));
         }
     }
-    report(validator, SignatureType::Authenticode, op_result, signature_part, certificate_part, signers)
+    report(
+        validator,
+        SignatureType::Authenticode,
+        op_result,
+        signature_part,
+        certificate_part,
+        signers,
+    )
 }

@@ -44,7 +44,10 @@ pub(super) fn validate_request(
     at: Timestamp,
 ) -> ValidationReport {
     let Some(text) = request.signature.as_deref() else {
-        return op_error(SeedCode::BadRequest, "NuGet needs 'signature' (the package, base64)".into());
+        return op_error(
+            SeedCode::BadRequest,
+            "NuGet needs 'signature' (the package, base64)".into(),
+        );
     };
     match decode_base64(text, "signature") {
         Ok(bytes) => nuget_report(validator, &mut Cursor::new(bytes), at),
@@ -75,11 +78,19 @@ fn push_nuget(part: &mut StatusBlock, findings: &[NuGetFinding], chain_error: Re
             Severity::Error if is_chain_rule(f.code) => chain_error,
             Severity::Error => ResultStatus::Error,
         };
-        part.push(status, f.code.code(), Some(format!("package: {}", f.detail)));
+        part.push(
+            status,
+            f.code.code(),
+            Some(format!("package: {}", f.detail)),
+        );
     }
 }
 
-fn nuget_report(validator: &Validator, package: &mut dyn ReadSeek, at: Timestamp) -> ValidationReport {
+fn nuget_report(
+    validator: &Validator,
+    package: &mut dyn ReadSeek,
+    at: Timestamp,
+) -> ValidationReport {
     let ctx = context(validator, at);
     let result: PackageSignatureResult = match verify_package(package, &ctx) {
         Ok(r) => r,
@@ -92,7 +103,12 @@ fn nuget_report(validator: &Validator, package: &mut dyn ReadSeek, at: Timestamp
     let mut signers = Vec::new();
     push_nuget(&mut signature_part, &result.findings, error);
     if let Some(cms) = &result.cms {
-        push_cms(&mut signature_part, "package signature", &cms.findings, ResultStatus::Error);
+        push_cms(
+            &mut signature_part,
+            "package signature",
+            &cms.findings,
+            ResultStatus::Error,
+        );
         let mut parts = Parts {
             signature: &mut signature_part,
             certificate: &mut certificate_part,
@@ -102,16 +118,30 @@ fn nuget_report(validator: &Validator, package: &mut dyn ReadSeek, at: Timestamp
             let who = format!("primary signature ({})", signer.identifier);
             push_signer(&mut parts, &who, signer);
             signers.extend(signer_certificate(signer));
-            if let Some(cs) = result.repository_countersignature.and_then(|i| signer.countersignatures.get(i)) {
+            if let Some(cs) = result
+                .repository_countersignature
+                .and_then(|i| signer.countersignatures.get(i))
+            {
                 signers.extend(signer_certificate(cs));
             }
         }
-    } else if result.findings.iter().any(|f| f.code == NuGetCode::NotSigned) {
+    } else if result
+        .findings
+        .iter()
+        .any(|f| f.code == NuGetCode::NotSigned)
+    {
         op_result.push(
             ResultStatus::Error,
             SeedCode::NothingToValidate.code(),
             Some("the package is not signed".into()),
         );
     }
-    report(validator, SignatureType::NuGet, op_result, signature_part, certificate_part, signers)
+    report(
+        validator,
+        SignatureType::NuGet,
+        op_result,
+        signature_part,
+        certificate_part,
+        signers,
+    )
 }

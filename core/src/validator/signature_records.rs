@@ -68,9 +68,15 @@ impl Validator {
                 }
             }
             None => {
-                let len = file.seek(SeekFrom::End(0)).map_err(|e| Error::invalid("signature file", e.to_string()))?;
+                let len = file
+                    .seek(SeekFrom::End(0))
+                    .map_err(|e| Error::invalid("signature file", e.to_string()))?;
                 if len > MAX_CMS_FILE {
-                    return Err(Error::TooLarge { what: "a CMS signature file", size: len as usize, limit: MAX_CMS_FILE as usize });
+                    return Err(Error::TooLarge {
+                        what: "a CMS signature file",
+                        size: len as usize,
+                        limit: MAX_CMS_FILE as usize,
+                    });
                 }
                 let mut bytes = Vec::with_capacity(len as usize);
                 file.seek(SeekFrom::Start(0))

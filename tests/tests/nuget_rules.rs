@@ -156,7 +156,7 @@ impl Sig {
         d: &std::path::Path,
     ) -> Node {
         let attrs = self.attributes(digest, primary);
-        let unsigned_without_ts = |value: &[u8]| -> Vec<Node> {
+        let unsigned_attributes = |value: &[u8]| -> Vec<Node> {
             let mut u = Vec::new();
             if let Some(ts) = &self.timestamp {
                 let imprint = if ts.wrong_imprint {
@@ -164,7 +164,7 @@ impl Sig {
                 } else if ts.hash_oid == SHA256 {
                     sha256(value)
                 } else {
-                    use sha1_smol_like::sha1;
+                    use sha1_by_openssl::sha1;
                     sha1(value)
                 };
                 let token =
@@ -185,7 +185,7 @@ impl Sig {
         if self.corrupt {
             value[10] ^= 0x55;
         }
-        let unsigned = unsigned_without_ts(&value);
+        let unsigned = unsigned_attributes(&value);
         let mut sorted = attrs;
         sorted.sort_by_key(Node::encode);
         signer_info_with_signature(&self.signer, sorted, unsigned, &value)
@@ -193,7 +193,7 @@ impl Sig {
 }
 
 /// SHA-1 by OpenSSL (the one place a fixture needs it).
-mod sha1_smol_like {
+mod sha1_by_openssl {
     pub fn sha1(data: &[u8]) -> Vec<u8> {
         let d =
             std::env::temp_dir().join(format!("validate-nuget-sha1digest-{}", std::process::id()));
@@ -387,7 +387,8 @@ fn nu3004_unsigned_package() {
 
 #[test]
 fn nu3005_signature_entry_rules() {
-    let cases: [(&str, fn(&mut ZipEntry)); 5] = [
+    type Change = fn(&mut ZipEntry);
+    let cases: [(&str, Change); 5] = [
         ("compressed", |e| e.method = 8),
         ("attributes", |e| e.external_attributes = 0o644 << 16),
         ("descriptor", |e| e.flags = 0x0008),
@@ -671,7 +672,8 @@ fn nu3037_expired_without_timestamp() {
 
 #[test]
 fn nu3000_signed_attribute_rules() {
-    let cases: Vec<(&str, fn(&mut Sig))> = vec![
+    type Change = fn(&mut Sig);
+    let cases: Vec<(&str, Change)> = vec![
         ("nosigningtime", |s| s.signing_time = false),
         ("noess", |s| s.ess = false),
         ("bothcommitments", |s| s.commitment = vec![ORIGIN, RECEIPT]),

@@ -35,6 +35,9 @@ const PAGE_HASH_CLASS_ID: [u8; 16] = [
     0xa6, 0xb5, 0x86, 0xd5, 0xb4, 0xa1, 0x24, 0x66, 0xae, 0x05, 0xa2, 0x17, 0xda, 0x8e, 0x60, 0xd6,
 ];
 
+/// A page hash table: its algorithm and bytes, or why it is malformed.
+pub(crate) type PageHashes = Result<(DigestAlgorithm, Vec<u8>), String>;
+
 /// What an Authenticode signature commits to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct IndirectData {
@@ -46,7 +49,7 @@ pub(crate) struct IndirectData {
     /// The image digest.
     pub digest: Vec<u8>,
     /// A page hash table: its algorithm and bytes (`Err` when malformed).
-    pub page_hashes: Option<Result<(DigestAlgorithm, Vec<u8>), String>>,
+    pub page_hashes: Option<PageHashes>,
 }
 
 impl IndirectData {
@@ -97,7 +100,7 @@ pub(crate) fn parse(contents: &[u8]) -> TlvResult<IndirectData> {
 }
 
 /// SpcPeImageData: the page hashes when its SpcLink is the page hash moniker.
-fn pe_image_data(v: Tlv<'_>) -> TlvResult<Option<Result<(DigestAlgorithm, Vec<u8>), String>>> {
+fn pe_image_data(v: Tlv<'_>) -> TlvResult<Option<PageHashes>> {
     let v = if v.tag == tag::CTX0 {
         single(v.value, "value")?
     } else {
@@ -121,7 +124,7 @@ fn pe_image_data(v: Tlv<'_>) -> TlvResult<Option<Result<(DigestAlgorithm, Vec<u8
     Ok(Some(page_hash_table(serialized.value)))
 }
 
-fn page_hash_table(serialized: &[u8]) -> Result<(DigestAlgorithm, Vec<u8>), String> {
+fn page_hash_table(serialized: &[u8]) -> PageHashes {
     let set = single(serialized, "page hashes")?.expect(tag::SET, "page hashes")?;
     let attrs = set.reader().all("page hashes")?;
     let [attr] = attrs.as_slice() else {

@@ -61,8 +61,8 @@ pub(crate) fn read_layout(r: &mut dyn ReadSeek) -> Result<PeLayout> {
     }
 }
 
-fn layout<'data, Nt: ImageNtHeaders>(
-    data: &'data object::ReadCache<&mut dyn ReadSeek>,
+fn layout<Nt: ImageNtHeaders>(
+    data: &object::ReadCache<&mut dyn ReadSeek>,
     nt_offset: u64,
     file_len: u64,
     pe32_plus: bool,

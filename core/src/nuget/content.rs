@@ -112,7 +112,7 @@ pub(crate) fn parse(content: &[u8]) -> Result<SignatureContent, NuGetFinding> {
         if found.is_some() {
             return Err(NuGetFinding::new(
                 NuGetCode::SignatureDigestMismatch,
-                "the signature content holds more than one package hash".to_string(),
+                "the signature content holds more than one package hash",
             ));
         }
         found = Some(SignatureContent { algorithm, hash });

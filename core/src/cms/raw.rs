@@ -124,11 +124,13 @@ fn raw_signer(si: &asn1::SignerInfo<'_>, depth: usize) -> RawSigner {
             .iter()
             .filter(|a| a.oid == oids::COUNTERSIGNATURE)
             .flat_map(|a| a.values.iter())
-            .filter_map(|v| {
-                let tlv = super::tlv::single(v, "countersignature").ok()?;
-                asn1::signer_info(tlv)
-                    .ok()
+            // One entry per value, as verification gives one result per
+            // value: an unreadable countersignature has no attributes.
+            .map(|v| {
+                super::tlv::single(v, "countersignature")
+                    .and_then(asn1::signer_info)
                     .map(|cs| raw_signer(&cs, depth - 1))
+                    .unwrap_or_default()
             })
             .collect()
     };

@@ -360,6 +360,36 @@ int validate_archive_query(const struct validate_archive *archive,
                            const char *caller_json,
                            char **out_response);
 
+/*
+ Verifies a signed NuGet package or an Authenticode-signed PE file
+ (`file`, `file_len` bytes; told apart by their structure) with the
+ validator's policy at `at` (null: now). `*out_result` receives the
+ seed's report JSON.
+
+ # Safety
+ As for `validate_verify_cms`.
+ */
+int validate_verify_code_signing(const struct validate_validator *validator,
+                                 const uint8_t *file,
+                                 size_t file_len,
+                                 const char *at,
+                                 char **out_result);
+
+/*
+ The certificate records (a JSON array, the certificates table's rows)
+ of every certificate the signatures of `file` reference (a NuGet
+ package, a PE file or a CMS signature), validated with the validator's
+ policy at `at` (null: now), into `*out_result`.
+
+ # Safety
+ As for `validate_verify_cms`.
+ */
+int validate_signature_records(const struct validate_validator *validator,
+                               const uint8_t *file,
+                               size_t file_len,
+                               const char *at,
+                               char **out_result);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -14,9 +14,15 @@ use crate::{exit, input};
 
 #[derive(Args)]
 pub struct CertArgs {
-    /// Certificate files: PEM or DER, one or many certificates, PKCS#7 bundles.
+    /// Certificate files: PEM or DER, one or many certificates, PKCS#7 bundles
+    /// (with --from-signature: signed files or folders of them).
     #[arg(required = true)]
     files: Vec<PathBuf>,
+    /// The files are signed files (NuGet packages, PE files, CMS signatures):
+    /// print every certificate their signatures reference, with the
+    /// code-signing and timestamping status columns.
+    #[arg(long)]
+    from_signature: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Json)]
     format: Format,
@@ -41,6 +47,16 @@ enum Format {
 }
 
 pub fn run(args: CertArgs) -> ExitCode {
+    if args.from_signature {
+        let csv = matches!(args.format, Format::Csv);
+        return crate::codesign::cert_from_signature(
+            &args.files,
+            &args.anchors,
+            &args.intermediates,
+            args.at.as_deref(),
+            csv,
+        );
+    }
     let mut certs = Vec::new();
     let mut failed = false;
     for path in &args.files {

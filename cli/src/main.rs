@@ -5,6 +5,7 @@
 mod archive;
 mod cert;
 mod chain;
+mod codesign;
 mod input;
 mod output;
 mod report_text;

@@ -87,6 +87,14 @@ pub fn run_verify(args: VerifyArgs) -> ExitCode {
     if let Some(code) = verify_pdf(&args) {
         return code;
     }
+    if let Some(code) = crate::codesign::verify(
+        &args.signature,
+        args.signature_type.as_deref(),
+        &args.policy,
+        args.format,
+    ) {
+        return code;
+    }
     let prepared = (|| {
         let validator = load_validator(&args.policy)?;
         let at = time(&args.policy)?;
@@ -188,7 +196,7 @@ pub fn run_request(args: RequestArgs) -> ExitCode {
 
 /// Prints the report; exit 0 when acceptable, 1 when the validation
 /// failed, 2 when the request itself could not be processed.
-fn finish(report: &ValidationReport, format: Format) -> ExitCode {
+pub(crate) fn finish(report: &ValidationReport, format: Format) -> ExitCode {
     let printed = (|| {
         let mut out = std::io::stdout().lock();
         match format {
@@ -212,19 +220,19 @@ fn finish(report: &ValidationReport, format: Format) -> ExitCode {
     }
 }
 
-fn bad_input(line: &str) -> ExitCode {
+pub(crate) fn bad_input(line: &str) -> ExitCode {
     eprintln!("error: {line}");
     ExitCode::from(exit::BAD_INPUT)
 }
 
-fn time(args: &PolicyArgs) -> Result<Timestamp, String> {
+pub(crate) fn time(args: &PolicyArgs) -> Result<Timestamp, String> {
     match &args.at {
         Some(at) => at.parse::<Timestamp>().map_err(|e| format!("--at: {e}")),
         None => Ok(Timestamp::now()),
     }
 }
 
-fn load_validator(args: &PolicyArgs) -> Result<Validator, String> {
+pub(crate) fn load_validator(args: &PolicyArgs) -> Result<Validator, String> {
     let mut policy = match &args.policy_file {
         Some(path) => load_policy_file(path)?,
         None => ValidationPolicy::new(

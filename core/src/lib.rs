@@ -16,11 +16,13 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod authenticode;
 pub mod cert;
 pub mod cms;
 pub mod crypto;
 mod error;
 mod limits;
+pub mod nuget;
 pub mod path;
 pub mod pdf;
 pub mod policy;

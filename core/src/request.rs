@@ -63,11 +63,15 @@ pub enum SignatureType {
     X509,
     /// A raw PKCS#1 signature with a certificate and an algorithm.
     Pkcs1,
+    /// A signed NuGet package (`signature`: the `.nupkg`, base64).
+    NuGet,
+    /// An Authenticode-signed PE file (`signature`: the file, base64).
+    Authenticode,
 }
 
 impl SignatureType {
     /// Every type, in the seed's order.
-    pub const ALL: [SignatureType; 10] = [
+    pub const ALL: [SignatureType; 12] = [
         SignatureType::Cades,
         SignatureType::CadesMultiple,
         SignatureType::CadesImplicit,
@@ -78,6 +82,8 @@ impl SignatureType {
         SignatureType::P7b,
         SignatureType::X509,
         SignatureType::Pkcs1,
+        SignatureType::NuGet,
+        SignatureType::Authenticode,
     ];
 
     /// Parses the seed's names, case-insensitively and otherwise exactly
@@ -101,13 +107,17 @@ impl SignatureType {
             SignatureType::P7b => "P7B",
             SignatureType::X509 => "X509",
             SignatureType::Pkcs1 => "PKCS1",
+            SignatureType::NuGet => "NuGet",
+            SignatureType::Authenticode => "Authenticode",
         }
     }
 }
 
 impl SignatureType {
     /// Detects the type of a signature or certificate file from its
-    /// structure alone: an XML document is XAdES-Enveloped (XAdES-Detached
+    /// structure alone: a zip archive holding `.signature.p7s` is NuGet, a
+    /// PE image (`MZ`, then `PE\0\0` where the DOS header points) is
+    /// Authenticode, an XML document is XAdES-Enveloped (XAdES-Detached
     /// with detached content), a CMS SignedData with signers is CAdES
     /// (CAdES-Explicit when the content comes separately), a SignedData
     /// without signers is P7B, certificates are X509; `Ok(None)` for
@@ -121,6 +131,9 @@ impl SignatureType {
     /// assert!(SignatureType::detect(&p7s[..p7s.len() - 2], true).is_err());
     /// ```
     pub fn detect(input: &[u8], detached_content: bool) -> crate::Result<Option<SignatureType>> {
+        if let Some(kind) = SignatureType::detect_code_signing(&mut std::io::Cursor::new(input)) {
+            return Ok(Some(kind));
+        }
         // An XML document: an XML signature (docs/xades.md).
         if crate::xml::looks_like_xml(input) {
             return Ok(Some(if detached_content {
@@ -140,6 +153,28 @@ impl SignatureType {
                 .filter(|entries| entries.iter().any(Result::is_ok))
                 .map(|_| SignatureType::X509)),
         }
+    }
+}
+
+impl SignatureType {
+    /// NuGet for a zip archive with a `.signature.p7s` entry, Authenticode
+    /// for a PE image; `None` otherwise. Reads only what it needs of `file`
+    /// (the zip's central directory, the PE headers), from any position.
+    ///
+    /// ```
+    /// use validate::request::SignatureType;
+    /// let mut exe = std::io::Cursor::new(b"MZ not really".to_vec());
+    /// assert_eq!(SignatureType::detect_code_signing(&mut exe), None);
+    /// ```
+    pub fn detect_code_signing(file: &mut dyn crate::pdf::ReadSeek) -> Option<SignatureType> {
+        use std::io::SeekFrom;
+        let mut head = [0u8; 4];
+        file.seek(SeekFrom::Start(0)).ok()?;
+        let n = file.read(&mut head).ok()?;
+        if crate::nuget::looks_like_zip(&head[..n]) && crate::nuget::is_signed_package(file) {
+            return Some(SignatureType::NuGet);
+        }
+        crate::authenticode::is_pe(file).then_some(SignatureType::Authenticode)
     }
 }
 

@@ -21,6 +21,8 @@
 #![deny(missing_docs)]
 
 pub mod api;
+mod codesign;
+pub mod codesign_api;
 
 use std::cell::RefCell;
 use std::ffi::{CStr, CString, c_char, c_int};

@@ -587,18 +587,34 @@ class Validator:
         return Report(json.loads(_call(self._native.verify_xml, doc, data, _at(at))))
 
     def verify_pdf(self, pdf: Any, password: Optional[str] = None, at: Any = None) -> Report:
-        """Verifies the signatures of the PDF ``pdf`` (bytes, or a path read
-        in blocks, never loaded whole): ByteRange, coverage, changes after
+        """Verifies the signatures of the PDF ``pdf`` (bytes, or a
+        ``pathlib.Path`` read in blocks, never loaded whole): ByteRange, coverage, changes after
         signing, DocMDP, DSS, document timestamps. ``password`` opens an
         encrypted file; a missing or wrong one is an ``op_result`` error.
         The seed's report, with ``pdfSignatures`` per signature."""
         if isinstance(pdf, (bytes, bytearray, memoryview)):
             text = _call(self._native.verify_pdf, bytes(pdf), password, _at(at))
-        elif isinstance(pdf, (str, os.PathLike)):
+        elif isinstance(pdf, os.PathLike):
             text = _call(self._native.verify_pdf_file, os.fspath(pdf), password, _at(at))
+        elif isinstance(pdf, str):
+            raise InvalidArgumentError("pdf: a str is never taken for a file name; pass a pathlib.Path", 3)
         else:
             raise TypeError(f"pdf: expected bytes or a path, not {type(pdf).__name__}")
         return Report(json.loads(text))
+
+    def verify_code_signing(self, file: Any, at: Any = None) -> Report:
+        """Verifies a signed NuGet package or an Authenticode-signed PE file
+        (bytes or a path; told apart by their structure): the seed's report,
+        package rules with their NuGet codes (``NU3xxx``) in the details."""
+        data = _bytes(file, "file")
+        return Report(json.loads(_call(self._native.verify_code_signing, data, _at(at))))
+
+    def signature_records(self, file: Any, at: Any = None) -> List[CertificateRecord]:
+        """The certificates table of a signed file (NuGet package, PE file or
+        CMS signature): one record per certificate its signatures reference,
+        with the code-signing and timestamping status columns."""
+        data = _bytes(file, "file")
+        return [CertificateRecord(r) for r in json.loads(_call(self._native.signature_records, data, _at(at)))]
 
     def verify_pkcs1(
         self, data: bytes, signature: bytes, certificate: CertificateInput, algorithm: str, at: Any = None

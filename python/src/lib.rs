@@ -8,6 +8,8 @@
 #[path = "../../ffi/src/api.rs"]
 #[allow(dead_code)]
 mod api;
+#[path = "../../ffi/src/codesign_api.rs"]
+mod codesign_api;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -154,6 +156,25 @@ impl NativeValidator {
     ) -> PyResult<String> {
         let v = &self.inner;
         done(py.detach(|| api::verify_pdf_file(v, &path, password, api::parse_time(at)?)))
+    }
+
+    /// Verifies a signed NuGet package or PE file; the report JSON.
+    #[pyo3(signature = (file, at=None))]
+    fn verify_code_signing(
+        &self,
+        py: Python<'_>,
+        file: &[u8],
+        at: Option<&str>,
+    ) -> PyResult<String> {
+        let v = &self.inner;
+        done(py.detach(|| codesign_api::verify_code_signing(v, file, api::parse_time(at)?)))
+    }
+
+    /// The certificate records of a signed file's signatures; a JSON array.
+    #[pyo3(signature = (file, at=None))]
+    fn signature_records(&self, py: Python<'_>, file: &[u8], at: Option<&str>) -> PyResult<String> {
+        let v = &self.inner;
+        done(py.detach(|| codesign_api::signature_records(v, file, api::parse_time(at)?)))
     }
 
     /// Verifies a raw signature; the report JSON.

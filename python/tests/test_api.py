@@ -325,3 +325,25 @@ def test_verify_xml_enveloped_signature(example_validator: Validator, examples: 
     assert any(r["code"] == 30405 for r in bad.to_dict()["policy"]["signature"]["resultList"])
     dtd = example_validator.verify_xml(b"<!DOCTYPE a><a/>", at=AT)
     assert not dtd.is_acceptable and "DOCTYPE" in dtd.to_json()
+
+
+def test_code_signing_package_and_certificate_records(example_validator: Validator, examples: Path) -> None:
+    # A real nuget.org package (tests/codesign/nuget/, NuGet.Client test
+    # assets): author-signed by Microsoft with a nuget.org repository
+    # countersignature. The example policy trusts none of its roots.
+    package = examples.parent / "tests/codesign/nuget/nuget.versioning.5.0.0.nupkg"
+    report = example_validator.verify_code_signing(package, at=AT)
+    assert not report.is_acceptable
+    assert report.policy.signature.type == "NuGet"
+    details = [r.get("detail", "") for r in report.to_dict()["policy"]["signature"]["resultList"]]
+    assert any("NU3028" in d for d in details), details
+    records = example_validator.signature_records(package, at=AT)
+    subjects = [r.to_dict()["Subject"] for r in records]
+    assert any("CN=Microsoft Corporation" in s for s in subjects)
+    assert len(subjects) == len(set(r.to_dict()["Fingerprint"] for r in records))
+    signing = [r.to_dict() for r in records if r.to_dict()["CodeSigningStatus"] is not None]
+    stamping = [r.to_dict() for r in records if r.to_dict()["TimestampingStatus"] is not None]
+    assert signing and stamping
+    assert all(r["CodeSigningStatus"] == "Invalid" and "UntrustedRoot" in r["CodeSigningStatusFlags"] for r in signing)
+    with pytest.raises(libvalidate.InvalidInputError):
+        example_validator.verify_code_signing(b"neither a package nor a PE file", at=AT)

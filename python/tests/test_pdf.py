@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from libvalidate import FileError, Validator
+from libvalidate import FileError, InvalidArgumentError, Validator
 
 AT = "2030-01-01T00:00:00Z"
 REPO = Path(__file__).resolve().parents[2]
@@ -27,10 +27,12 @@ def test_signed_pdf_from_bytes_and_paths(example_validator: Validator) -> None:
     assert d["policy"]["signature"]["type"] == "PAdES"
     entry = d["pdfSignatures"][0]
     assert entry["fieldName"] == "Sig1" and entry["coverage"] == "ENTIRE_FILE" and entry["valid"]
-    for path in (SIGNED, str(SIGNED)):
-        again = example_validator.verify_pdf(path, at=AT)
-        assert again.to_dict()["pdfSignatures"] == d["pdfSignatures"]
-        assert again.is_acceptable
+    again = example_validator.verify_pdf(SIGNED, at=AT)
+    assert again.to_dict()["pdfSignatures"] == d["pdfSignatures"]
+    assert again.is_acceptable
+    # A str is PEM text or nothing: never a file name (as every other input).
+    with pytest.raises(InvalidArgumentError):
+        example_validator.verify_pdf(str(SIGNED), at=AT)
 
 
 def test_altered_pdf_is_an_invalid_signature(example_validator: Validator) -> None:

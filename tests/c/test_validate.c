@@ -298,6 +298,26 @@ int main(int argc, char **argv) {
   CHECK(validate_verify_cms(v, p7s, p7s_len, NULL, 3, NULL, &result) == VALIDATE_STATUS_NULL_POINTER, "null content with length");
   CHECK(validate_verify_cms(NULL, p7s, p7s_len, NULL, 0, NULL, &result) == VALIDATE_STATUS_NULL_POINTER, "null validator (CMS)");
 
+  /* --- code signing: a NuGet package and the certificates table --- */
+  char nuget_dir[4096];
+  snprintf(nuget_dir, sizeof nuget_dir, "%s/../tests/codesign/nuget", ex);
+  size_t nupkg_len;
+  unsigned char *nupkg = read_file(nuget_dir, "nuget.versioning.5.0.0.nupkg", &nupkg_len);
+  result = NULL;
+  CHECK(validate_verify_code_signing(v, nupkg, nupkg_len, AT, &result) == VALIDATE_STATUS_OK, "NuGet package");
+  CHECK(CONTAINS(result, "\"type\":\"NuGet\"") && CONTAINS(result, "NU3028"),
+        "NuGet report: its timestamps chain to roots the example policy does not trust (NU3028)");
+  validate_string_free(result);
+  result = NULL;
+  CHECK(validate_signature_records(v, nupkg, nupkg_len, AT, &result) == VALIDATE_STATUS_OK &&
+            CONTAINS(result, "\"CodeSigningStatus\":\"Invalid\"") && CONTAINS(result, "\"TimestampingStatus\":\"Invalid\""),
+        "certificate records of the package's signatures");
+  validate_string_free(result);
+  CHECK(validate_verify_code_signing(v, content, content_len, AT, &result) == VALIDATE_STATUS_INVALID_INPUT,
+        "neither a package nor a PE file");
+  CHECK(validate_signature_records(v, NULL, 4, AT, &result) == VALIDATE_STATUS_NULL_POINTER, "null file");
+  free(nupkg);
+
   /* --- PKCS#1 --- */
   result = NULL;
   CHECK(validate_verify_pkcs1(v, content, content_len, raw, raw_len, leaf, leaf_len, "SHA256withRSA", AT,

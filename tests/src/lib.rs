@@ -1,6 +1,7 @@
 //! Helpers shared by the cross-crate tests in `tests/tests/`: where the
 //! public corpora are installed, and running the openssl CLI.
 
+pub mod codesign;
 pub mod der_tree;
 pub mod fixtures;
 pub mod mint;

@@ -83,3 +83,44 @@ fn every_pdf_code_is_documented() {
         );
     }
 }
+
+#[test]
+fn every_nuget_code_is_documented() {
+    use validate::nuget::NuGetCode;
+    let doc =
+        std::fs::read_to_string(validate_tests::repo_root().join("docs/result-codes.md")).unwrap();
+    for code in NuGetCode::ALL {
+        let row = format!(
+            "| {} | {:?} | {} | {:?} | {} |",
+            code.code(),
+            code,
+            code.nuget_code(),
+            code.default_severity(),
+            code.description()
+        );
+        assert!(
+            doc.contains(&row),
+            "docs/result-codes.md lacks the row {row}"
+        );
+    }
+}
+
+#[test]
+fn every_authenticode_code_is_documented() {
+    use validate::authenticode::AuthenticodeCode;
+    let doc =
+        std::fs::read_to_string(validate_tests::repo_root().join("docs/result-codes.md")).unwrap();
+    for code in AuthenticodeCode::ALL {
+        let row = format!(
+            "| {} | {:?} | {:?} | {} |",
+            code.code(),
+            code,
+            code.default_severity(),
+            code.description()
+        );
+        assert!(
+            doc.contains(&row),
+            "docs/result-codes.md lacks the row {row}"
+        );
+    }
+}

@@ -116,6 +116,14 @@ pub struct VerifyContext<'a> {
     /// Revocation data for signer and TSA paths (with the CRLs the message
     /// carries added); `None` checks no revocation whatever `options.revocation` says.
     pub revocation: Option<&'a RevocationSources>,
+    /// When true, a countersignature (1.2.840.113549.1.9.6) is read as the
+    /// legacy Authenticode timestamp: a TSA's signature over the signer's
+    /// signature value whose signing-time attribute is the time it proves.
+    /// Its signer path is validated at that time with purpose timeStamping
+    /// and it is reported among the signer's timestamps (docs/authenticode.md).
+    /// False (the default) keeps RFC 5652 11.4: a countersignature is a
+    /// signer of its own (the NuGet repository countersignature).
+    pub countersignature_timestamps: bool,
 }
 
 impl std::fmt::Debug for VerifyContext<'_> {
@@ -149,6 +157,7 @@ impl<'a> VerifyContext<'a> {
             timestamp_proves_time: true,
             trust_signing_time: false,
             revocation: None,
+            countersignature_timestamps: false,
         }
     }
 

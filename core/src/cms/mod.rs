@@ -17,6 +17,7 @@ mod context;
 mod findings;
 mod input;
 mod pkcs1;
+pub(crate) mod raw;
 mod result;
 mod timestamp;
 pub(crate) mod tlv;

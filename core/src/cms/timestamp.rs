@@ -223,6 +223,54 @@ pub(crate) fn verify_timestamp(
     }
 }
 
+/// The verdict on a legacy Authenticode timestamp (a countersignature by a
+/// TSA, verified with its path at its signing-time for timeStamping): valid
+/// when the countersignature is, it carries a signing-time, and its
+/// certificate has id-kp-timeStamping. RFC 3161 2.3's criticality rule is
+/// not asked of it (these tokens predate RFC 3161 and their TSA
+/// certificates, Microsoft's and VeriSign's, have a non-critical EKU), so a
+/// breach is a warning; a missing id-kp-timeStamping is an error.
+pub(crate) fn from_countersignature(signer: super::result::SignerResult) -> TimestampResult {
+    let mut findings = Vec::new();
+    let gen_time = signer
+        .signed_attributes
+        .as_ref()
+        .and_then(|a| a.signing_time);
+    if gen_time.is_none() {
+        findings.push(CmsFinding::new(
+            CmsCode::TimestampMalformed,
+            "the countersignature timestamp has no signing-time attribute: it proves no time",
+        ));
+    }
+    if !signer.signature_intact() {
+        findings.push(CmsFinding::new(
+            CmsCode::TimestampSignatureInvalid,
+            "the countersignature timestamp's signature is not intact",
+        ));
+    }
+    if let Some(cert) = &signer.certificate {
+        check_tsa_eku(cert, false, &mut findings);
+    }
+    if !signer.path.as_ref().is_some_and(|p| p.valid) {
+        findings.push(CmsFinding::new(
+            CmsCode::TimestampPathInvalid,
+            format!(
+                "the countersigning TSA's certificate path is not valid at its signing-time {}",
+                signer.path_time
+            ),
+        ));
+    }
+    let valid = signer.valid && gen_time.is_some() && !findings.iter().any(CmsFinding::is_error);
+    TimestampResult {
+        tst_info: None,
+        gen_time,
+        imprint_matches: signer.content_digest_matches,
+        signer: Some(Box::new(signer)),
+        findings,
+        valid,
+    }
+}
+
 /// RFC 3161 2.3: "The corresponding certificate MUST contain only one
 /// instance of the extended key usage field extension ... with KeyPurposeID
 /// having value: id-kp-timeStamping. This extension MUST be critical."

@@ -745,6 +745,14 @@ pub(crate) fn verify_signer(
                                 depth + 1,
                                 env.budget,
                             ));
+                        } else if ctx.countersignature_timestamps {
+                            timestamps.push(legacy_timestamp(
+                                env,
+                                value,
+                                timestamps.len(),
+                                si.signature,
+                                depth + 1,
+                            ));
                         } else {
                             countersignatures.push(verify_countersignature(
                                 env,
@@ -962,6 +970,34 @@ fn verify_countersignature(
         Ok(si) => verify_signer(env, &si, index, &content, None, options, depth),
         Err(e) => malformed_signer(index, format!("countersignature: {e}"), options),
     }
+}
+
+/// A legacy Authenticode timestamp: a countersignature by a TSA whose
+/// signing-time is the time it proves. Its path is validated at that time
+/// with purpose timeStamping (the signing-time of a TSA is what Windows
+/// relies on), then [`super::timestamp::from_countersignature`] judges it.
+fn legacy_timestamp(
+    env: &Env<'_>,
+    value: Tlv<'_>,
+    index: usize,
+    countersigned: &[u8],
+    depth: usize,
+) -> super::result::TimestampResult {
+    let mut ctx = env.ctx.clone();
+    ctx.trust_signing_time = true;
+    ctx.timestamp_proves_time = false;
+    let mut options = ctx.options.clone();
+    options.purposes = vec![crate::path::Purpose::TimeStamping];
+    ctx.options = options.clone();
+    let tsa_env = Env {
+        ctx: &ctx,
+        pool: env.pool,
+        certificates: env.certificates,
+        budget: env.budget,
+        revocation: env.revocation,
+    };
+    let signer = verify_countersignature(&tsa_env, value, index, countersigned, &options, depth);
+    super::timestamp::from_countersignature(signer)
 }
 
 /// The entry for a SignerInfo that does not decode.

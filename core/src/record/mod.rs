@@ -5,6 +5,7 @@
 mod csv;
 mod extension;
 mod policy;
+mod signatures;
 
 use base64ct::{Base64, Base64UrlUnpadded, Encoding};
 use serde::Serialize;
@@ -12,6 +13,7 @@ use serde::Serialize;
 pub use self::csv::{COLUMNS, write_csv};
 pub use extension::{ExtensionProjection, ExtensionRecord};
 pub use policy::{PolicyQualifierRecord, PolicyRecord};
+pub use signatures::SignatureRecords;
 
 use crate::cert::{Certificate, hex_upper};
 use crate::path::{ChainStatusFlags, EndCertificateStatus, PathValidation};

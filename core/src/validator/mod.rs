@@ -2,11 +2,14 @@
 //! request in the seed's shape goes in, the seed's report comes out.
 //! `Send + Sync`: share one per policy between threads.
 
+mod authenticode;
 mod certificates;
 mod chain;
 mod health;
+mod nuget;
 mod pades;
 mod results;
+mod signature_records;
 mod signatures;
 mod stats;
 mod xades;
@@ -140,6 +143,8 @@ impl Validator {
                 xades::validate_xades(self, request, kind, at)
             }
             SignatureType::Pades => pades::validate_request(self, request, at),
+            SignatureType::NuGet => nuget::validate_request(self, request, at),
+            SignatureType::Authenticode => authenticode::validate_request(self, request, at),
         }
     }
 

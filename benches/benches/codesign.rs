@@ -260,7 +260,10 @@ fn main() {
         return;
     }
     // A name after `--` runs that figure alone (`authenticode`, `packages`).
-    let only: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
     let wanted = |name: &str| only.is_empty() || only.iter().any(|o| o == name);
     let tmp = tempfile::tempdir().unwrap();
     if wanted("authenticode") {

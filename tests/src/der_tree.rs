@@ -60,6 +60,22 @@ impl Node {
         out
     }
 
+    /// A BER encoding as streaming encoders write it: constructed elements
+    /// less than `levels` deep get indefinite lengths (X.690 8.1.3.6, ended
+    /// by two zero octets); deeper ones stay DER (a certificate inside a
+    /// bundle keeps its signed bytes).
+    pub fn encode_indefinite(&self, levels: usize) -> Vec<u8> {
+        if levels == 0 || self.tag & 0x20 == 0 {
+            return self.encode();
+        }
+        let mut out = vec![self.tag, 0x80];
+        for child in &self.children {
+            out.extend(child.encode_indefinite(levels - 1));
+        }
+        out.extend([0, 0]);
+        out
+    }
+
     /// The SignerInfo at `index` of a ContentInfo { SignedData }.
     pub fn signer_info_mut(&mut self, index: usize) -> &mut Node {
         let signed_data = &mut self.children[1].children[0];

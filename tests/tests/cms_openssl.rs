@@ -1059,8 +1059,52 @@ fn tsa_certificate_eku_rules() {
                     .iter()
                     .any(|f| f.code == CmsCode::TimestampEkuNotStrict && f.is_error())
             );
+            // The same token as the signature's signatureTimeStampToken,
+            // through the Validator under the example policy (time source
+            // timestamp, strict TSA EKU by default): both findings reach
+            // the signer's resultList, and the token is not proof of time.
+            let stamped = add_unsigned_attribute(&data, 0, "1.2.840.113549.1.9.16.2.14", &token);
+            let report = example_report(&stamped, &std::fs::read(&content).unwrap());
+            let listed: Vec<u64> = report["policy"]["signature"]["resultList"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|r| r["code"].as_u64())
+                .collect();
+            assert!(
+                listed.contains(&30224) && listed.contains(&30226),
+                "{report}"
+            );
+            // A warning (1), not SUCCESS (0): the signer path was validated
+            // at the caller's time instead.
+            assert_eq!(report["policy"]["resultStatus"], 1, "{report}");
         }
     }
+}
+
+/// The seed's report of a detached signature under the example policy at AT.
+fn example_report(signature: &[u8], content: &[u8]) -> serde_json::Value {
+    use base64ct::{Base64, Encoding};
+    let examples = repo_root().join("examples");
+    let text = std::fs::read_to_string(examples.join("policy.json")).unwrap();
+    let policy = validate::policy::PolicyFile::from_json(&text)
+        .unwrap()
+        .into_policy(|name| {
+            std::fs::read(examples.join(name)).map_err(|e| validate::Error::Invalid {
+                what: "policy file",
+                rule: e.to_string(),
+            })
+        })
+        .unwrap();
+    let request = serde_json::json!({
+        "signatureType": "CAdES",
+        "signature": Base64::encode_string(signature),
+        "signedText": Base64::encode_string(content),
+        "signedTextPack": "BASE64",
+    });
+    let report = validate::validator::Validator::new(policy)
+        .validate_json(&request.to_string(), Timestamp::from_unix_seconds(AT));
+    serde_json::to_value(report).unwrap()
 }
 
 #[test]

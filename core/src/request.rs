@@ -51,9 +51,9 @@ pub enum SignatureType {
     CadesImplicit,
     /// CAdES without the signed data inside (same as CAdES).
     CadesExplicit,
-    /// XAdES enveloped (not implemented yet, as in the seed).
+    /// XAdES (or plain XML-DSig) enveloped: the signature signs the document element holding it.
     XadesEnveloped,
-    /// XAdES detached (not implemented yet, as in the seed).
+    /// XAdES (or plain XML-DSig) detached: the caller gives the signed content.
     XadesDetached,
     /// PDF Advanced Signature.
     Pades,

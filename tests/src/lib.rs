@@ -7,6 +7,7 @@ pub mod fixtures;
 pub mod mint;
 pub mod pdf;
 pub mod pdf_encrypted;
+pub mod xmlsec;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -38,46 +38,11 @@ fn at() -> Timestamp {
 }
 
 /// Signs `template` with xmlsec1 and the example leaf (RSA or EC), the
-/// intermediate going into X509Data; `Id`/`ID` attributes are declared
-/// for the elements named in `ids`.
+/// intermediate going into X509Data; `ID` attributes are declared for the
+/// elements named in `ids`.
 fn xmlsec_sign(dir: &Path, name: &str, template: &str, ec: bool, ids: &[&str]) -> Vec<u8> {
-    let input = dir.join(format!("{name}.tmpl.xml"));
-    let output = dir.join(format!("{name}.xml"));
-    std::fs::write(&input, template).unwrap();
-    let (key, cert) = if ec {
-        ("leaf-ec.key", "leaf-ec.pem")
-    } else {
-        ("leaf.key", "leaf.pem")
-    };
-    let keys = format!(
-        "{},{},{}",
-        chain(key).display(),
-        chain(cert).display(),
-        chain("intermediate.pem").display()
-    );
-    let mut cmd = Command::new("xmlsec1");
-    cmd.current_dir(dir).args([
-        "--sign",
-        "--privkey-pem",
-        &keys,
-        "--enabled-reference-uris",
-        "empty,same-doc,local",
-    ]);
-    for node in ids {
-        cmd.arg("--id-attr:ID").arg(node);
-    }
-    let out = cmd
-        .arg("--output")
-        .arg(&output)
-        .arg(&input)
-        .output()
-        .expect("running xmlsec1 (apt-get install xmlsec1)");
-    assert!(
-        out.status.success(),
-        "xmlsec1 --sign {name}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    std::fs::read(&output).unwrap()
+    let attrs: Vec<(&str, &str)> = ids.iter().map(|node| ("ID", *node)).collect();
+    validate_tests::xmlsec::xmlsec_sign(dir, name, template, ec, &attrs)
 }
 
 /// `xmlsec1 --verify` with the example root trusted, at AT.

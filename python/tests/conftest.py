@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import os
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 REPO = Path(__file__).resolve().parents[2]
+TARGET = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target")) / "debug"
 # The time every certificate made here is dated from and validated at: fixed,
 # so that no verdict depends on the clock.
 NOW = datetime.datetime(2027, 6, 1, tzinfo=datetime.timezone.utc)
@@ -28,6 +31,30 @@ def _in_repo(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def examples() -> Path:
     return REPO / "examples"
+
+
+@pytest.fixture(scope="session")
+def c_doors(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The C door of the cross-door tests (tests/c/doors.c), compiled against
+    target/debug/libvalidate.so (`tests/run-all.sh` builds it first)."""
+    assert (TARGET / "libvalidate.so").exists(), f"{TARGET / 'libvalidate.so'} is missing: run tests/run-all.sh"
+    exe = tmp_path_factory.mktemp("c-doors") / "c-doors"
+    subprocess.run(
+        [
+            "gcc",
+            "-Wall",
+            "-Werror",
+            str(REPO / "tests/c/doors.c"),
+            f"-I{REPO / 'include'}",
+            f"-L{TARGET}",
+            "-lvalidate",
+            f"-Wl,-rpath,{TARGET}",
+            "-o",
+            str(exe),
+        ],
+        check=True,
+    )
+    return exe
 
 
 def _name(cn: str) -> x509.Name:

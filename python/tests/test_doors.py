@@ -32,29 +32,13 @@ def _run(args: List[str]) -> str:
 
 
 @pytest.fixture(scope="module")
-def cases(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, Any]:
-    for tool in ("doors", "validate", "libvalidate.so"):
+def cases(tmp_path_factory: pytest.TempPathFactory, c_doors: Path) -> Dict[str, Any]:
+    for tool in ("doors", "validate"):
         assert (TARGET / tool).exists(), f"{TARGET / tool} is missing: run tests/run-all.sh"
     work = tmp_path_factory.mktemp("doors")
     subprocess.run([str(TARGET / "doors"), "fixtures", str(work)], check=True)
-    exe = work / "c-doors"
-    subprocess.run(
-        [
-            "gcc",
-            "-Wall",
-            "-Werror",
-            str(REPO / "tests/c/doors.c"),
-            f"-I{REPO / 'include'}",
-            f"-L{TARGET}",
-            "-lvalidate",
-            f"-Wl,-rpath,{TARGET}",
-            "-o",
-            str(exe),
-        ],
-        check=True,
-    )
     listed = json.loads((work / "cases.json").read_text())
-    return {"dir": work, "c": exe, "cases": {c["name"]: c for c in listed}}
+    return {"dir": work, "c": c_doors, "cases": {c["name"]: c for c in listed}}
 
 
 def rust(env: Dict[str, Any], case: Dict[str, Any]) -> str:

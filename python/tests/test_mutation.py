@@ -1,10 +1,11 @@
-"""No mutant of a signed structure is accepted through the Python door:
+"""No mutant of a signed structure is accepted through the Python or the C door:
 the example signatures, each byte flipped, dropped or preceded by an
 inserted zero, and with the content replaced. A mutant may be accepted
 only when the Rust door accepts the very same mutant (tests/tests/mutation.rs
 proves each such mutant leaves the signed bytes and content unchanged, with
 OpenSSL and a structure walk as oracles), and OpenSSL agrees wherever it can
-read the mutant."""
+read the mutant. The C door (tests/c/doors.c) verifies the same mutants
+through libvalidate and must give the same report as Python for each."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ def openssl_view(tmp: Path, data: bytes, content: Optional[bytes]) -> Optional[T
 
 
 @pytest.mark.parametrize("name,detached", [("detached.p7s", True)])
-def test_no_mutant_is_accepted(examples: Path, tmp_path: Path, name: str, detached: bool) -> None:
+def test_no_mutant_is_accepted(examples: Path, tmp_path: Path, c_doors: Path, name: str, detached: bool) -> None:
     # The policy the Rust door is given too.
     example_validator = Validator(REPO / "examples/policy.json")
     signature = (examples / "signatures" / name).read_bytes()
@@ -55,8 +56,10 @@ def test_no_mutant_is_accepted(examples: Path, tmp_path: Path, name: str, detach
         assert not example_validator.verify_cms(signature, b"Pay Mallory 1,000,000 EUR\n", at=AT).is_acceptable
     counts = {"refused": 0, "invalid": 0, "accepted": 0}
     ours = []
+    reports = {}
     for what, mutant in mutants(signature):
         report = example_validator.verify_cms(mutant, content, at=AT)
+        reports[what] = report.to_dict()
         if report.op_result.result_status == 2:
             counts["refused"] += 1
         elif not report.is_acceptable:
@@ -67,8 +70,17 @@ def test_no_mutant_is_accepted(examples: Path, tmp_path: Path, name: str, detach
             view = openssl_view(tmp_path, mutant, content)
             assert view is None or view == original, f"{what}: OpenSSL reads other signed data"
     print(name, counts)
-    args = [str(TARGET / "doors"), "mutants", str(REPO / "examples/policy.json"), AT, str(examples / "signatures" / name)]
+    inputs = [str(examples / "signatures" / name)]
     if content is not None:
-        args.append(str(examples / "signatures/content.txt"))
+        inputs.append(str(examples / "signatures/content.txt"))
+    args = [str(TARGET / "doors"), "mutants", str(REPO / "examples/policy.json"), AT, *inputs]
     rust = json.loads(subprocess.run(args, capture_output=True, check=True, text=True).stdout)
     assert ours == rust, "the Python door accepts other mutants than the Rust door"
+    # The C door: every mutant's report equals Python's.
+    args = [str(c_doors), str(REPO / "examples/policy.json"), "mutants", AT, *inputs]
+    lines = subprocess.run(args, capture_output=True, check=True, text=True).stdout.splitlines()
+    assert len(lines) == len(reports), "the C door verified another number of mutants"
+    for line in lines:
+        what, _, text = line.partition("\t")
+        assert not text.startswith("error"), f"{what}: the C door failed ({text}) where Python gave a report"
+        assert json.loads(text) == reports[what], f"{what}: the C door's report differs from Python's"

@@ -6,6 +6,13 @@
  *   doors POLICY pkcs1 AT DATA SIGNATURE CERTIFICATE ALGORITHM
  *   doors POLICY certificates AT FILE
  *   doors - chain AT LEAF INTERMEDIATES ANCHORS OPTIONS_JSON
+ *   doors POLICY mutants AT SIGNATURE [CONTENT]
+ *
+ * `mutants` verifies every single-byte mutant of SIGNATURE (each byte
+ * flipped, dropped, a zero inserted before it; the order and names of
+ * tests/src/bin/doors.rs) and prints one line per mutant: its name, a tab,
+ * and the report (or `error N` when the call failed), for
+ * python/tests/test_mutation.py to judge and compare with the Rust door.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +37,41 @@ static unsigned char *slurp(const char *path, size_t *len) {
   return buf;
 }
 
+/* One mutant through validate_verify_cms: prints "NAME\tREPORT". */
+static void verify_mutant(validate_validator *v, const char *what, size_t i, const unsigned char *sig, size_t len,
+                          const unsigned char *content, size_t content_len, const char *at) {
+  char *out = NULL;
+  int status = validate_verify_cms(v, sig, len, content, content_len, at, &out);
+  if (status == VALIDATE_STATUS_OK) {
+    printf("%s %zu\t%s\n", what, i, out);
+    validate_string_free(out);
+  } else {
+    printf("%s %zu\terror %d\n", what, i, status);
+  }
+}
+
+static int mutants(validate_validator *v, const unsigned char *sig, size_t len, const unsigned char *content,
+                   size_t content_len, const char *at) {
+  unsigned char *m = malloc(len + 1);
+  if (m == NULL) {
+    return 2;
+  }
+  for (size_t i = 0; i < len; i++) {
+    memcpy(m, sig, len);
+    m[i] ^= 0xFF;
+    verify_mutant(v, "flip", i, m, len, content, content_len, at);
+    memcpy(m, sig, i);
+    memcpy(m + i, sig + i + 1, len - i - 1);
+    verify_mutant(v, "drop", i, m, len - 1, content, content_len, at);
+    memcpy(m, sig, i);
+    m[i] = 0;
+    memcpy(m + i + 1, sig + i, len - i);
+    verify_mutant(v, "insert", i, m, len + 1, content, content_len, at);
+  }
+  free(m);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc < 5) {
     fprintf(stderr, "usage: see the comment at the top of doors.c\n");
@@ -52,7 +94,15 @@ int main(int argc, char **argv) {
       return 2;
     }
     size_t l1 = 0, l2 = 0, l3 = 0;
-    if (strcmp(kind, "cms") == 0) {
+    if (strcmp(kind, "mutants") == 0) {
+      unsigned char *sig = slurp(argv[4], &l1);
+      unsigned char *content = argc > 5 ? slurp(argv[5], &l2) : NULL;
+      int rc = mutants(v, sig, l1, content, l2, at);
+      free(sig);
+      free(content);
+      validate_validator_free(v);
+      return rc;
+    } else if (strcmp(kind, "cms") == 0) {
       unsigned char *sig = slurp(argv[4], &l1);
       unsigned char *content = argc > 5 ? slurp(argv[5], &l2) : NULL;
       status = validate_verify_cms(v, sig, l1, content, l2, at, &out);

@@ -27,6 +27,11 @@ tests/server-api.sh
 # The Python module, built by maturin into the same target dir.
 pip_install --force-reinstall --no-deps ./python
 pip_install -r python/requirements-test.txt
+# The wheel passes maturin's default policy check: tagged manylinux, so it
+# installs on other Linux machines (the build above is reused, no rebuild).
+rm -rf "$CARGO_TARGET_DIR/wheel-check"
+python3 -m maturin build --release --quiet -m python/Cargo.toml -o "$CARGO_TARGET_DIR/wheel-check"
+ls "$CARGO_TARGET_DIR"/wheel-check/libvalidate-*-manylinux_*.whl
 # The package and its stubs type-check strictly.
 (cd python && python3 -m mypy --strict libvalidate)
 status=0

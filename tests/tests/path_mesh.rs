@@ -6,7 +6,7 @@
 //! used, never time. Each prints one `MESH` line (found, signature checks,
 //! CPU time of the validation, chain length); docs/paths.md records those
 //! lines from a release run:
-//! `cargo test --release -p validate-tests --test path_mesh -- --nocapture --test-threads 1`.
+//! `MESH_REPEAT=20 cargo test --release -p validate-tests --test path_mesh -- --nocapture --test-threads 1`.
 //!
 //! Certificates are minted in the test (tests/src/mint.rs: P-256 keys
 //! derived from a seed, ECDSA-SHA256), valid 2020-2040.
@@ -56,6 +56,13 @@ fn run(
     options: &ValidationOptions,
     sources: &RevocationSources,
 ) -> PathValidation {
+    // MESH_REPEAT=n runs the validation n times and reports the mean CPU
+    // time (the thread clock ticks in milliseconds on some kernels).
+    let repeat: u32 = std::env::var("MESH_REPEAT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1)
+        .max(1);
     let started = thread_cpu();
     let result = validate_path_with_revocation(
         leaf,
@@ -65,7 +72,20 @@ fn run(
         &DefaultVerifier::default(),
         sources,
     );
-    let cpu = thread_cpu().saturating_sub(started);
+    for _ in 1..repeat {
+        // Fresh sources each time: a warm memo of CRL signatures would
+        // make the repeats cheaper than the first run.
+        let fresh = sources.extended_with_crls([]);
+        validate_path_with_revocation(
+            leaf,
+            pool,
+            anchors,
+            options,
+            &DefaultVerifier::default(),
+            &fresh,
+        );
+    }
+    let cpu = thread_cpu().saturating_sub(started) / repeat;
     eprintln!(
         "MESH {case}: pool {} | {} | {} signature checks | {:.1} ms CPU | chain {} | {} paths rejected",
         pool.len(),

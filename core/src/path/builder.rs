@@ -231,6 +231,9 @@ enum Verified {
     /// (RFC 3279 2.3.2); verified once the path above is known.
     Deferred,
     No(String),
+    /// The budget ran out before the check: not the candidate's fault, and
+    /// reported once for the validation.
+    Exhausted,
 }
 
 impl Search<'_> {
@@ -283,6 +286,7 @@ impl Search<'_> {
             let defer = match verified {
                 Verified::Yes => false,
                 Verified::Deferred => true,
+                Verified::Exhausted => break,
                 Verified::No(reason) => {
                     problems.push(Finding::new(
                         ResultCode::SignatureInvalid,
@@ -474,8 +478,8 @@ impl Search<'_> {
             Some(false) => return Verified::No("signature does not verify (cached)".into()),
             None => {}
         }
-        if let Err(exhausted) = self.meter.signature_check() {
-            return Verified::No(exhausted.to_string());
+        if self.meter.signature_check().is_err() {
+            return Verified::Exhausted;
         }
         let result = verify_signature(self.verifier, subject, &key);
         if let Some(cache) = shared {

@@ -18,7 +18,7 @@ use x509_cert::ext::pkix::name::GeneralName;
 
 use crate::cert::extensions::oid;
 use crate::cert::{Certificate, DistinguishedName, ExtensionValue};
-use crate::path::ChainStatusFlags;
+use crate::path::ResultCode;
 
 use super::name_match::NameKey;
 
@@ -258,7 +258,7 @@ impl NameConstraintsState {
         cert: &Certificate,
         self_issued_non_final: bool,
         budget: &mut u32,
-    ) -> Result<Vec<(ChainStatusFlags, String)>, String> {
+    ) -> Result<Vec<(ResultCode, String)>, String> {
         let mut findings = Vec::new();
         // RFC 5280 6.1.3 (b), (c): "If certificate i is self-issued and it is
         // not the final certificate in the path, skip this step".
@@ -309,7 +309,7 @@ impl NameConstraintsState {
         &self,
         candidate: &Candidate,
         budget: &mut u32,
-        findings: &mut Vec<(ChainStatusFlags, String)>,
+        findings: &mut Vec<(ResultCode, String)>,
     ) -> Result<(), Exhausted> {
         let form = candidate.name.form();
         let shown = &candidate.shown;
@@ -321,7 +321,7 @@ impl NameConstraintsState {
             // certificate." Applied whatever the criticality.
             CandidateName::Unsupported(_) => {
                 findings.push((
-                    ChainStatusFlags::HAS_NOT_SUPPORTED_NAME_CONSTRAINT,
+                    ResultCode::NameConstraintUnsupported,
                     format!(
                         "{shown}: the path constrains {} names, which are not compared \
                          (RFC 5280 4.2.1.10: process the constraint or reject)",
@@ -335,7 +335,7 @@ impl NameConstraintsState {
             CandidateName::Malformed(_, why) => {
                 if self.permitted.iter().any(|p| !p[form.index()].is_empty()) {
                     findings.push((
-                        ChainStatusFlags::HAS_NOT_PERMITTED_NAME_CONSTRAINT,
+                        ResultCode::NameNotPermitted,
                         format!(
                             "{shown} is malformed ({why}), so it is within no permitted {} \
                              subtree (RFC 5280 6.1.3 (b))",
@@ -344,7 +344,7 @@ impl NameConstraintsState {
                     ));
                 } else {
                     findings.push((
-                        ChainStatusFlags::HAS_EXCLUDED_NAME_CONSTRAINT,
+                        ResultCode::NameExcluded,
                         format!(
                             "{shown} is malformed ({why}), so it cannot be shown to lie outside \
                              the excluded {} subtrees (RFC 5280 6.1.3 (c))",
@@ -374,7 +374,7 @@ impl NameConstraintsState {
             if !within {
                 let source = self.source(subtrees[0].source);
                 findings.push((
-                    ChainStatusFlags::HAS_NOT_PERMITTED_NAME_CONSTRAINT,
+                    ResultCode::NameNotPermitted,
                     format!(
                         "{shown} is not within the permitted subtrees of \"{source}\" ({}) \
                          (RFC 5280 6.1.3 (b))",
@@ -388,7 +388,7 @@ impl NameConstraintsState {
             spend(budget)?;
             if excludes(&candidate.name, &subtree.base) {
                 findings.push((
-                    ChainStatusFlags::HAS_EXCLUDED_NAME_CONSTRAINT,
+                    ResultCode::NameExcluded,
                     format!(
                         "{shown} is within the excluded subtree {} of \"{}\" (RFC 5280 6.1.3 (c))",
                         subtree.shown,
@@ -723,7 +723,7 @@ fn candidate_of(name: &GeneralName) -> CandidateName {
 fn candidates(
     cert: &Certificate,
     constrained: &[bool; FORMS],
-    findings: &mut Vec<(ChainStatusFlags, String)>,
+    findings: &mut Vec<(ResultCode, String)>,
 ) -> Vec<Candidate> {
     let mut out = Vec::new();
     let subject = cert.subject();
@@ -764,7 +764,7 @@ fn candidates(
             }
         }
         Some(ExtensionValue::Malformed(why)) => findings.push((
-            ChainStatusFlags::HAS_NOT_SUPPORTED_NAME_CONSTRAINT,
+            ResultCode::NameConstraintUnsupported,
             format!(
                 "the subjectAltName of \"{}\" does not decode ({why}), so its names cannot \
                  be checked against the path's name constraints (RFC 5280 6.1.3 (b), (c))",
@@ -1068,6 +1068,7 @@ pub(crate) mod test_der {
 mod tests {
     use super::test_der::*;
     use super::*;
+    use crate::path::ChainStatusFlags;
 
     const BUDGET: u32 = 1 << 20;
 
@@ -1099,7 +1100,7 @@ mod tests {
             .check(cert, false, &mut budget)
             .unwrap()
             .into_iter()
-            .map(|(f, _)| f)
+            .map(|(code, _)| code.flag())
             .collect()
     }
 
@@ -1131,7 +1132,7 @@ mod tests {
         let mut budget = BUDGET;
         let found = s.check(&c, false, &mut budget).unwrap();
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].0, EXCLUDED);
+        assert_eq!(found[0].0.flag(), EXCLUDED);
         assert!(
             found[0].1.contains("\"not-allowed.example.com\""),
             "{}",
@@ -1350,13 +1351,17 @@ mod tests {
         let mut budget = BUDGET;
         let found = s.check(&c, false, &mut budget).unwrap();
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].0, NOT_PERMITTED);
+        assert_eq!(found[0].0.flag(), NOT_PERMITTED);
         assert!(found[0].1.contains("malformed"), "{}", found[0].1);
         for bad in [
             "*",
             "a.*.example.com",
             "foo..example.com",
             "a b.example.com",
+            // The one DNS syntax (dns_name.rs): no underscore, no hyphen at
+            // a label's edge.
+            "foo_bar.example.com",
+            "-foo.example.com",
         ] {
             assert_eq!(flags(&s, &leaf(&[dns(bad)])), [NOT_PERMITTED], "{bad}");
         }

@@ -16,7 +16,6 @@ use super::name_constraints::NameConstraintsState;
 use super::options::{ANY_EXTENDED_KEY_USAGE, Profile, ValidationOptions};
 use super::policy_tree::{PolicyProcessor, PolicySettings};
 use super::profile::{Role, check_certificate, weak_key, weak_signature};
-use super::status::ChainStatusFlags;
 
 /// What processing a path gives besides its findings.
 pub(crate) struct Processed {
@@ -82,17 +81,9 @@ fn check_name_constraints(
             let checked = state.check(cert, self_issued_non_final, &mut budget);
             meter.spend_name_constraint_checks(before - budget);
             match checked {
+                // Each violation carries its result code from where it is found.
                 Ok(violations) => {
-                    for (flag, detail) in violations {
-                        let code = if flag == ChainStatusFlags::HAS_EXCLUDED_NAME_CONSTRAINT {
-                            ResultCode::NameExcluded
-                        } else if flag == ChainStatusFlags::HAS_NOT_SUPPORTED_NAME_CONSTRAINT {
-                            ResultCode::NameConstraintUnsupported
-                        } else if flag == ChainStatusFlags::INVALID_NAME_CONSTRAINTS {
-                            ResultCode::InvalidNameConstraints
-                        } else {
-                            ResultCode::NameNotPermitted
-                        };
+                    for (code, detail) in violations {
                         findings.push(Finding::new(code, Some(index), detail));
                     }
                 }

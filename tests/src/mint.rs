@@ -86,17 +86,56 @@ struct Cert {
 /// Issues a certificate for `subject` signed by `issuer`, valid 2020-2040,
 /// with basicConstraints (critical), subject and authority key identifiers.
 pub fn issue(subject: &Issuer, issuer: &Issuer, serial: u64, ca: bool) -> Vec<u8> {
-    let ext = |oid: &str, critical: bool, value: Vec<u8>| Extension {
+    issue_with(subject, issuer, &Spec::new(serial, ca))
+}
+
+/// What [`issue_with`] puts in a certificate besides the names and key.
+pub struct Spec {
+    /// The serial number.
+    pub serial: u64,
+    /// basicConstraints cA.
+    pub ca: bool,
+    /// Include an authorityKeyIdentifier (default true).
+    pub aki: bool,
+    /// The issuer name written in the certificate, when not the signer's
+    /// (a forged claim: the signature is still the signer's).
+    pub issuer_name: Option<String>,
+    /// Further extensions, in order.
+    pub extensions: Vec<Extension>,
+}
+
+impl Spec {
+    /// A CA or end-entity certificate with key identifiers and nothing else.
+    pub fn new(serial: u64, ca: bool) -> Self {
+        Spec {
+            serial,
+            ca,
+            aki: true,
+            issuer_name: None,
+            extensions: Vec::new(),
+        }
+    }
+}
+
+/// An extension from its OID, criticality and DER value.
+pub fn extension(oid: &str, critical: bool, value: Vec<u8>) -> Extension {
+    Extension {
         extn_id: ObjectIdentifier::new_unwrap(oid),
         critical,
         extn_value: OctetString::new(value).expect("octets"),
-    };
-    let extensions = vec![
+    }
+}
+
+/// Issues a certificate for `subject` signed by `signer` as `spec` says.
+pub fn issue_with(subject: &Issuer, signer: &Issuer, spec: &Spec) -> Vec<u8> {
+    let issuer = signer;
+    let ext = extension;
+    let mut extensions = vec![
         ext(
             "2.5.29.19",
             true,
             BasicConstraints {
-                ca,
+                ca: spec.ca,
                 path_len_constraint: None,
             }
             .to_der()
@@ -109,7 +148,9 @@ pub fn issue(subject: &Issuer, issuer: &Issuer, serial: u64, ca: bool) -> Vec<u8
                 .to_der()
                 .expect("ski"),
         ),
-        ext(
+    ];
+    if spec.aki {
+        extensions.push(ext(
             "2.5.29.35",
             false,
             AuthorityKeyIdentifier {
@@ -118,8 +159,15 @@ pub fn issue(subject: &Issuer, issuer: &Issuer, serial: u64, ca: bool) -> Vec<u8
             }
             .to_der()
             .expect("aki"),
-        ),
-    ];
+        ));
+    }
+    extensions.extend(spec.extensions.iter().cloned());
+    let (serial, issuer_name) = (
+        spec.serial,
+        spec.issuer_name
+            .clone()
+            .unwrap_or_else(|| issuer.name.clone()),
+    );
     let algorithm = AlgorithmIdentifierOwned {
         oid: ECDSA_SHA256,
         parameters: None,
@@ -128,7 +176,7 @@ pub fn issue(subject: &Issuer, issuer: &Issuer, serial: u64, ca: bool) -> Vec<u8
         version: 2,
         serial: der::asn1::Uint::new(&serial.to_be_bytes()).expect("serial"),
         signature: algorithm.clone(),
-        issuer: Name::from_str(&issuer.name).expect("issuer name"),
+        issuer: Name::from_str(&issuer_name).expect("issuer name"),
         validity: Validity {
             not_before: Time::from_str("2020-01-01T00:00:00Z").expect("time"),
             not_after: Time::from_str("2040-01-01T00:00:00Z").expect("time"),
@@ -147,4 +195,62 @@ pub fn issue(subject: &Issuer, issuer: &Issuer, serial: u64, ca: bool) -> Vec<u8
     }
     .to_der()
     .expect("certificate")
+}
+
+#[derive(Sequence)]
+struct TbsCrl {
+    version: u8,
+    signature: AlgorithmIdentifierOwned,
+    issuer: Name,
+    this_update: Time,
+    next_update: Time,
+    #[asn1(context_specific = "0", tag_mode = "EXPLICIT")]
+    extensions: Vec<Extension>,
+}
+
+/// A version 2 CRL in the name of `issuer_name`, signed by `signer`,
+/// current 2020-2040, listing nothing, with an authorityKeyIdentifier of
+/// the signer's key and cRLNumber `number` (RFC 5280 5.1, 5.2.1, 5.2.3).
+pub fn crl(issuer_name: &str, signer: &Issuer, number: u64) -> Vec<u8> {
+    let algorithm = AlgorithmIdentifierOwned {
+        oid: ECDSA_SHA256,
+        parameters: None,
+    };
+    let tbs = TbsCrl {
+        version: 1,
+        signature: algorithm.clone(),
+        issuer: Name::from_str(issuer_name).expect("issuer name"),
+        this_update: Time::from_str("2020-01-01T00:00:00Z").expect("time"),
+        next_update: Time::from_str("2040-01-01T00:00:00Z").expect("time"),
+        extensions: vec![
+            extension(
+                "2.5.29.35",
+                false,
+                AuthorityKeyIdentifier {
+                    key_identifier: Some(OctetString::new(signer.key_id.clone()).expect("aki")),
+                    ..Default::default()
+                }
+                .to_der()
+                .expect("aki"),
+            ),
+            extension(
+                "2.5.29.20",
+                false,
+                der::asn1::Uint::new(&number.to_be_bytes())
+                    .expect("number")
+                    .to_der()
+                    .expect("number"),
+            ),
+        ],
+    }
+    .to_der()
+    .expect("tbs");
+    let signature: DerSignature = signer.key.sign(&tbs);
+    Cert {
+        tbs: der::asn1::Any::from_der(&tbs).expect("tbs any"),
+        signature_algorithm: algorithm,
+        signature: BitString::from_bytes(signature.as_bytes()).expect("sig"),
+    }
+    .to_der()
+    .expect("crl")
 }

@@ -421,7 +421,10 @@ fn find_certificate(env: &Env<'_>, sid: &SignerId<'_>) -> Option<Arc<Certificate
         .chain(env.ctx.intermediates.certificates())
         .chain(env.ctx.trust_store.certificates());
     let parsed_issuer = match sid {
-        SignerId::IssuerSerial { issuer, .. } => parse_name(issuer).map(|n| n.to_string()),
+        // RFC 5280 7.1 comparison, the crate's one (path/name_match.rs).
+        SignerId::IssuerSerial { issuer, .. } => {
+            parse_name(issuer).map(|n| crate::path::NameKey::of(&n))
+        }
         SignerId::KeyId(_) => None,
     };
     for cert in candidates {
@@ -429,9 +432,9 @@ fn find_certificate(env: &Env<'_>, sid: &SignerId<'_>) -> Option<Arc<Certificate
             SignerId::IssuerSerial { issuer, serial } => {
                 cert.serial().as_bytes() == *serial
                     && (cert.issuer().der() == *issuer
-                        || parsed_issuer.as_ref().is_some_and(|p| {
-                            p.to_lowercase() == cert.issuer().to_string().to_lowercase()
-                        }))
+                        || parsed_issuer
+                            .as_ref()
+                            .is_some_and(|p| *p == crate::path::NameKey::of(cert.issuer())))
             }
             // RFC 5652 5.3 / RFC 5280 4.2.1.2: the subjectKeyIdentifier; a
             // certificate without one matches by the SHA-1 of its key (method 1),

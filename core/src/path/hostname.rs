@@ -13,6 +13,8 @@ use x509_cert::ext::pkix::name::GeneralName;
 use crate::cert::extensions::oid;
 use crate::cert::{Certificate, ExtensionValue};
 
+use super::dns_name::{self, last_label_numeric};
+
 /// commonName (X.520).
 const COMMON_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
 
@@ -27,8 +29,9 @@ pub(crate) enum PeerName {
 
 /// Parses an IP literal (IPv4 dotted-decimal as RFC 3986 3.2.2 writes it:
 /// four decimal octets without leading zeros; or IPv6, RFC 4291 2.2) or else
-/// a DNS host name (letters, digits, `-` and `_`; one trailing period
-/// allowed; a last label of digits only is a malformed IPv4 address).
+/// a DNS host name in the one syntax of `dns_name.rs` (letters, digits and
+/// hyphens, no underscore; one trailing period allowed; a last label of
+/// digits only is a malformed IPv4 address).
 impl FromStr for PeerName {
     type Err = String;
 
@@ -49,20 +52,7 @@ impl FromStr for PeerName {
         }
         let name = s.strip_suffix('.').unwrap_or(s);
         let bad = |why: &str| format!("peer name {} is not a host name: {why}", quoted(s));
-        if name.is_empty() || name.len() > 253 {
-            return Err(bad("1 to 253 characters (RFC 1034 3.1)"));
-        }
-        for label in name.split('.') {
-            if label.is_empty() || label.len() > 63 {
-                return Err(bad("labels of 1 to 63 characters (RFC 1034 3.1)"));
-            }
-            if !label
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-            {
-                return Err(bad("letters, digits and hyphens only (RFC 1123 2.1)"));
-            }
-        }
+        dns_name::check(name).map_err(|why| bad(&why.to_string()))?;
         if last_label_numeric(name) {
             return Err(bad(
                 "the last label is all digits, so it would be an IPv4 address, and it is not \
@@ -111,12 +101,6 @@ fn quoted(text: &str) -> String {
         Some((end, _)) => format!("{:?}...", &text[..end]),
         None => format!("{text:?}"),
     }
-}
-
-fn last_label_numeric(name: &str) -> bool {
-    name.rsplit('.')
-        .next()
-        .is_some_and(|label| !label.is_empty() && label.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Checks that the leaf's subjectAltName is well formed for the WebPKI
@@ -327,33 +311,7 @@ fn check_dns_id(name: &str) -> Result<(), String> {
              (RFC 6125 6.4.3, BR 1.6.1)",
         ));
     }
-    if host.is_empty() || host.len() > 253 {
-        return Err(bad("a host name is 1 to 253 characters (RFC 1034 3.1)"));
-    }
-    for label in host.split('.') {
-        if label.is_empty() || label.len() > 63 {
-            return Err(bad("labels are 1 to 63 characters (RFC 1034 3.1)"));
-        }
-        if label.contains('_') {
-            return Err(bad(
-                "underscore is not allowed in a host name (RFC 5280 4.2.1.6 preferred name \
-                 syntax, BR 7.1.2.7.12)",
-            ));
-        }
-        if !label
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        {
-            return Err(bad(
-                "labels hold letters, digits and hyphens only (RFC 1034 3.5, RFC 1123 2.1)",
-            ));
-        }
-        if label.starts_with('-') || label.ends_with('-') {
-            return Err(bad(
-                "a label neither starts nor ends with a hyphen (RFC 1034 3.5)",
-            ));
-        }
-    }
+    dns_name::check(host).map_err(|why| bad(&why.to_string()))?;
     if last_label_numeric(host) {
         return Err(bad(
             "an IP address is not a DNS name; it belongs in an iPAddress entry (RFC 5280 4.2.1.6)",
@@ -484,10 +442,9 @@ mod tests {
         );
         assert_eq!(peer("Example.COM."), PeerName::Dns("example.com".into()));
         assert_eq!(peer("localhost"), PeerName::Dns("localhost".into()));
-        assert_eq!(
-            peer("foo_bar.example.com"),
-            PeerName::Dns("foo_bar.example.com".into())
-        );
+        // The one DNS syntax (dns_name.rs): no underscore in a host name.
+        let err = "foo_bar.example.com".parse::<PeerName>().unwrap_err();
+        assert!(err.contains("underscore"), "{err}");
         // Hex is a valid-looking label, not an address.
         assert_eq!(peer("0xC0A80101"), PeerName::Dns("0xc0a80101".into()));
         let long_label = "a".repeat(64);
@@ -680,7 +637,6 @@ mod tests {
             ("*.s3.amazonaws.com", "example.s3.amazonaws.com"),
             ("*.github.io", "someone.github.io"),
             ("*", "com"),
-            ("foo_bar.example.com", "foo_bar.example.com"),
         ] {
             let c = leaf(&[dns(presented)]);
             assert!(

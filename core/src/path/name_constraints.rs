@@ -18,7 +18,9 @@ use x509_cert::ext::pkix::name::GeneralName;
 
 use crate::cert::extensions::oid;
 use crate::cert::{Certificate, DistinguishedName, ExtensionValue};
-use crate::path::ChainStatusFlags;
+use crate::path::ResultCode;
+
+use super::name_match::NameKey;
 
 /// emailAddress (PKCS #9, RFC 2985): the legacy e-mail attribute of subject
 /// names, constrained like an rfc822Name (RFC 5280 4.2.1.10).
@@ -105,7 +107,7 @@ enum Base {
         addr: Vec<u8>,
         mask: Vec<u8>,
     },
-    Directory(Vec<Rdn>),
+    Directory(NameKey),
     /// otherName, ediPartyName, registeredID: forms this crate does not
     /// compare; names of these forms are reported as unsupported.
     Unsupported,
@@ -118,18 +120,6 @@ struct Subtree {
     shown: String,
     /// Index into [`NameConstraintsState::sources`].
     source: usize,
-}
-
-/// One RDN, normalised (RFC 5280 7.1): attributes sorted, so that equal
-/// sets compare equal whatever their encoding order.
-type Rdn = Vec<(Vec<u8>, AttrValue)>;
-
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum AttrValue {
-    /// A string value, case folded with whitespace runs collapsed.
-    Text(String),
-    /// A value of another type: its DER.
-    Der(Vec<u8>),
 }
 
 /// Subtrees of one certificate, by [`Form`] index.
@@ -169,7 +159,7 @@ enum CandidateName {
     /// The URI's host, lowercase.
     Uri(String),
     Ip(Vec<u8>),
-    Directory(Vec<Rdn>),
+    Directory(NameKey),
     Unsupported(Form),
     /// A name that does not parse as its form; it can lie in no subtree.
     Malformed(Form, String),
@@ -268,7 +258,7 @@ impl NameConstraintsState {
         cert: &Certificate,
         self_issued_non_final: bool,
         budget: &mut u32,
-    ) -> Result<Vec<(ChainStatusFlags, String)>, String> {
+    ) -> Result<Vec<(ResultCode, String)>, String> {
         let mut findings = Vec::new();
         // RFC 5280 6.1.3 (b), (c): "If certificate i is self-issued and it is
         // not the final certificate in the path, skip this step".
@@ -319,7 +309,7 @@ impl NameConstraintsState {
         &self,
         candidate: &Candidate,
         budget: &mut u32,
-        findings: &mut Vec<(ChainStatusFlags, String)>,
+        findings: &mut Vec<(ResultCode, String)>,
     ) -> Result<(), Exhausted> {
         let form = candidate.name.form();
         let shown = &candidate.shown;
@@ -331,7 +321,7 @@ impl NameConstraintsState {
             // certificate." Applied whatever the criticality.
             CandidateName::Unsupported(_) => {
                 findings.push((
-                    ChainStatusFlags::HAS_NOT_SUPPORTED_NAME_CONSTRAINT,
+                    ResultCode::NameConstraintUnsupported,
                     format!(
                         "{shown}: the path constrains {} names, which are not compared \
                          (RFC 5280 4.2.1.10: process the constraint or reject)",
@@ -345,7 +335,7 @@ impl NameConstraintsState {
             CandidateName::Malformed(_, why) => {
                 if self.permitted.iter().any(|p| !p[form.index()].is_empty()) {
                     findings.push((
-                        ChainStatusFlags::HAS_NOT_PERMITTED_NAME_CONSTRAINT,
+                        ResultCode::NameNotPermitted,
                         format!(
                             "{shown} is malformed ({why}), so it is within no permitted {} \
                              subtree (RFC 5280 6.1.3 (b))",
@@ -354,7 +344,7 @@ impl NameConstraintsState {
                     ));
                 } else {
                     findings.push((
-                        ChainStatusFlags::HAS_EXCLUDED_NAME_CONSTRAINT,
+                        ResultCode::NameExcluded,
                         format!(
                             "{shown} is malformed ({why}), so it cannot be shown to lie outside \
                              the excluded {} subtrees (RFC 5280 6.1.3 (c))",
@@ -384,7 +374,7 @@ impl NameConstraintsState {
             if !within {
                 let source = self.source(subtrees[0].source);
                 findings.push((
-                    ChainStatusFlags::HAS_NOT_PERMITTED_NAME_CONSTRAINT,
+                    ResultCode::NameNotPermitted,
                     format!(
                         "{shown} is not within the permitted subtrees of \"{source}\" ({}) \
                          (RFC 5280 6.1.3 (b))",
@@ -398,7 +388,7 @@ impl NameConstraintsState {
             spend(budget)?;
             if excludes(&candidate.name, &subtree.base) {
                 findings.push((
-                    ChainStatusFlags::HAS_EXCLUDED_NAME_CONSTRAINT,
+                    ResultCode::NameExcluded,
                     format!(
                         "{shown} is within the excluded subtree {} of \"{}\" (RFC 5280 6.1.3 (c))",
                         subtree.shown,
@@ -547,7 +537,7 @@ fn parse_base(name: &GeneralName) -> Result<Base, String> {
         }
         GeneralName::DirectoryName(name) => {
             DistinguishedName::from_name(name, "directoryName constraint")
-                .map(|dn| Base::Directory(normalise_dn(&dn)))
+                .map(|dn| Base::Directory(NameKey::of(&dn)))
                 .map_err(|e| e.to_string())
         }
         GeneralName::OtherName(_) | GeneralName::EdiPartyName(_) | GeneralName::RegisteredId(_) => {
@@ -574,32 +564,12 @@ fn host_base(s: &str) -> Result<HostBase, String> {
     })
 }
 
-/// DNS name syntax for comparisons: labels of letters, digits, `-` and `_`
-/// (the underscore is common in private names), 1 to 63 octets each, 253 in
-/// all (RFC 1034 3.1, RFC 1123 2.1). Wildcards are handled by callers.
+/// DNS name syntax for comparisons: the one rule of `dns_name.rs` (RFC
+/// 5280 4.2.1.6 preferred name syntax, no underscore). Wildcards are
+/// handled by callers.
 fn dns_syntax(name: &str) -> Result<(), String> {
-    if name.len() > 253 {
-        return Err(format!("{name:?} is longer than 253 octets (RFC 1034 3.1)"));
-    }
-    for label in name.split('.') {
-        if label.is_empty() {
-            return Err(format!("{name:?} has an empty label (RFC 1034 3.1)"));
-        }
-        if label.len() > 63 {
-            return Err(format!(
-                "{name:?} has a label over 63 octets (RFC 1034 3.1)"
-            ));
-        }
-        if !label
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        {
-            return Err(format!(
-                "{name:?} is not a DNS name: labels hold letters, digits and hyphens (RFC 1123 2.1)"
-            ));
-        }
-    }
-    Ok(())
+    super::dns_name::check(name)
+        .map_err(|why| format!("{:?} is not a DNS name: {why}", clip(name.to_string())))
 }
 
 /// Splits `local@host` (RFC 5322 3.4.1 addr-spec, as RFC 5280 4.2.1.6 asks
@@ -741,7 +711,7 @@ fn candidate_of(name: &GeneralName) -> CandidateName {
         },
         GeneralName::DirectoryName(name) => {
             match DistinguishedName::from_name(name, "directoryName") {
-                Ok(dn) => CandidateName::Directory(normalise_dn(&dn)),
+                Ok(dn) => CandidateName::Directory(NameKey::of(&dn)),
                 Err(e) => CandidateName::Malformed(Form::Directory, e.to_string()),
             }
         }
@@ -753,7 +723,7 @@ fn candidate_of(name: &GeneralName) -> CandidateName {
 fn candidates(
     cert: &Certificate,
     constrained: &[bool; FORMS],
-    findings: &mut Vec<(ChainStatusFlags, String)>,
+    findings: &mut Vec<(ResultCode, String)>,
 ) -> Vec<Candidate> {
     let mut out = Vec::new();
     let subject = cert.subject();
@@ -762,7 +732,7 @@ fn candidates(
     if constrained[Form::Directory.index()] && !subject.is_empty() {
         out.push(Candidate {
             shown: clip(format!("subject \"{subject}\"")),
-            name: CandidateName::Directory(normalise_dn(subject)),
+            name: CandidateName::Directory(NameKey::of(subject)),
         });
     }
     // RFC 5280 4.2.1.10: rfc822Name constraints apply to emailAddress
@@ -794,7 +764,7 @@ fn candidates(
             }
         }
         Some(ExtensionValue::Malformed(why)) => findings.push((
-            ChainStatusFlags::HAS_NOT_SUPPORTED_NAME_CONSTRAINT,
+            ResultCode::NameConstraintUnsupported,
             format!(
                 "the subjectAltName of \"{}\" does not decode ({why}), so its names cannot \
                  be checked against the path's name constraints (RFC 5280 6.1.3 (b), (c))",
@@ -838,9 +808,7 @@ fn permits(name: &CandidateName, base: &Base) -> bool {
                     .all(|((o, m), a)| o & m == *a)
         }
         // The constraint's RDNs are the first RDNs of the name.
-        (CandidateName::Directory(rdns), Base::Directory(base)) => {
-            base.len() <= rdns.len() && base.iter().zip(rdns).all(|(b, r)| b == r)
-        }
+        (CandidateName::Directory(name), Base::Directory(base)) => name.starts_with(base),
         _ => false,
     }
 }
@@ -883,34 +851,6 @@ fn host_within(host: &str, base: &HostBase) -> bool {
         HostBase::Host(h) => host == h,
         HostBase::Below(domain) => is_below(host, domain),
     }
-}
-
-/// RFC 5280 7.1 comparison form (RFC 4518 simplified): string values case
-/// folded, leading and trailing whitespace removed and inner runs collapsed
-/// to one space, whatever their string type; other values by DER.
-fn normalise_dn(dn: &DistinguishedName) -> Vec<Rdn> {
-    dn.rdns()
-        .iter()
-        .map(|rdn| {
-            let mut attrs: Rdn = rdn
-                .iter()
-                .map(|a| {
-                    let value = match a.text() {
-                        Some(text) => AttrValue::Text(
-                            text.split_whitespace()
-                                .collect::<Vec<_>>()
-                                .join(" ")
-                                .to_lowercase(),
-                        ),
-                        None => AttrValue::Der(a.value_der().to_vec()),
-                    };
-                    (a.oid().as_bytes().to_vec(), value)
-                })
-                .collect();
-            attrs.sort();
-            attrs
-        })
-        .collect()
 }
 
 /// Length of a CIDR mask, `None` when the ones are not contiguous.
@@ -1128,6 +1068,7 @@ pub(crate) mod test_der {
 mod tests {
     use super::test_der::*;
     use super::*;
+    use crate::path::ChainStatusFlags;
 
     const BUDGET: u32 = 1 << 20;
 
@@ -1159,7 +1100,7 @@ mod tests {
             .check(cert, false, &mut budget)
             .unwrap()
             .into_iter()
-            .map(|(f, _)| f)
+            .map(|(code, _)| code.flag())
             .collect()
     }
 
@@ -1191,7 +1132,7 @@ mod tests {
         let mut budget = BUDGET;
         let found = s.check(&c, false, &mut budget).unwrap();
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].0, EXCLUDED);
+        assert_eq!(found[0].0.flag(), EXCLUDED);
         assert!(
             found[0].1.contains("\"not-allowed.example.com\""),
             "{}",
@@ -1248,7 +1189,7 @@ mod tests {
             ("wildcard", nc(Some(&[dns("*.example.com")]), None)),
             // limbo rfc5280::nc::invalid-dnsname-leading-period
             ("period", nc(Some(&[dns(".example.com")]), None)),
-            ("empty label", nc(Some(&[dns("example..com")]), None)),
+            ("labels are 1 to 63", nc(Some(&[dns("example..com")]), None)),
             // limbo rfc5280::nc::invalid-ipv4-address, invalid-ipv6-address
             ("octets, not 4", nc(Some(&[ip(&[127, 0, 0, 1])]), None)),
             ("octets, not 16", nc(Some(&[ip(&[0; 16])]), None)),
@@ -1410,13 +1351,17 @@ mod tests {
         let mut budget = BUDGET;
         let found = s.check(&c, false, &mut budget).unwrap();
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].0, NOT_PERMITTED);
+        assert_eq!(found[0].0.flag(), NOT_PERMITTED);
         assert!(found[0].1.contains("malformed"), "{}", found[0].1);
         for bad in [
             "*",
             "a.*.example.com",
             "foo..example.com",
             "a b.example.com",
+            // The one DNS syntax (dns_name.rs): no underscore, no hyphen at
+            // a label's edge.
+            "foo_bar.example.com",
+            "-foo.example.com",
         ] {
             assert_eq!(flags(&s, &leaf(&[dns(bad)])), [NOT_PERMITTED], "{bad}");
         }

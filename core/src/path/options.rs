@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use der::asn1::ObjectIdentifier;
 
+use super::budget::Budget;
 use super::cache::SignatureCache;
 use crate::error::Error;
 use crate::revocation::RevocationMode;
@@ -90,35 +91,6 @@ pub enum Profile {
     /// clientAuth EKU required, restricted algorithms and key sizes, no EKU in
     /// roots). Used for `--peer-name` style server validation.
     WebPki,
-}
-
-/// Limits on the work one validation may do. Exhaustion stops the search
-/// and is reported as a finding; it never hangs or panics.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Budget {
-    /// Signature verifications (certificate, CRL, OCSP). 100 covers every
-    /// real-world path many times over (rustls-webpki uses the same number).
-    pub signature_checks: u32,
-    /// Issuer candidates tried while building. 200 bounds a mesh of
-    /// mutually cross-signed CAs (as rustls-webpki's build_chain_calls).
-    pub candidates: u32,
-    /// Certificates in a path, anchor included. Real paths are under 10
-    /// deep; 16 leaves room while bounding recursion.
-    pub depth: usize,
-    /// Name-against-subtree comparisons in name constraint checks
-    /// (rustls-webpki allows 250,000; hostile constraint sets stop here).
-    pub name_constraint_checks: u32,
-}
-
-impl Default for Budget {
-    fn default() -> Self {
-        Budget {
-            signature_checks: 100,
-            candidates: 200,
-            depth: 16,
-            name_constraint_checks: 250_000,
-        }
-    }
 }
 
 /// The inputs of one path validation.

@@ -9,13 +9,13 @@ use der::asn1::ObjectIdentifier;
 use crate::cert::extensions::oid;
 use crate::cert::{Certificate, ExtensionValue, ValidityTime};
 
+use super::budget::{Limit, Meter};
 use super::findings::{Finding, ResultCode};
 use super::hostname::{PeerName, check_server_san, matches_peer_name};
 use super::name_constraints::NameConstraintsState;
 use super::options::{ANY_EXTENDED_KEY_USAGE, Profile, ValidationOptions};
 use super::policy_tree::{PolicyProcessor, PolicySettings};
 use super::profile::{Role, check_certificate, weak_key, weak_signature};
-use super::status::ChainStatusFlags;
 
 /// What processing a path gives besides its findings.
 pub(crate) struct Processed {
@@ -31,6 +31,7 @@ pub(crate) fn process_path(
     path: &[Arc<Certificate>],
     anchored: bool,
     options: &ValidationOptions,
+    meter: &Meter,
 ) -> Processed {
     let mut findings = Vec::new();
     let last = path.len().saturating_sub(1);
@@ -48,7 +49,7 @@ pub(crate) fn process_path(
     }
     check_path_length(path, anchored, options, &mut findings);
     check_end_entity_usage(path, options, &mut findings);
-    check_name_constraints(path, anchored, options, &mut findings);
+    check_name_constraints(path, anchored, meter, &mut findings);
     check_peer(path, options, &mut findings);
     let user_constrained_policy_set = check_policies(path, anchored, options, &mut findings);
     Processed {
@@ -60,35 +61,34 @@ pub(crate) fn process_path(
 /// RFC 5280 6.1.3 (b)(c) and 6.1.4 (g): names of each certificate against
 /// the subtrees of every CA above it. The anchor's own nameConstraints bind
 /// the path too (RFC 5280 6.2 lets anchor constraints be inputs; RFC 5937).
+///
+/// Comparisons draw from the validation's one budget: every candidate path
+/// spends from the same `meter`.
 fn check_name_constraints(
     path: &[Arc<Certificate>],
     anchored: bool,
-    options: &ValidationOptions,
+    meter: &Meter,
     findings: &mut Vec<Finding>,
 ) {
     let mut state = NameConstraintsState::new();
-    let mut budget = options.budget.name_constraint_checks;
+    let mut budget = meter.name_constraint_checks_left();
     let last = path.len().saturating_sub(1);
     for (index, cert) in path.iter().enumerate().rev() {
         let is_anchor = anchored && index == last;
         if !is_anchor {
             let self_issued_non_final = index != 0 && cert.is_self_issued();
-            match state.check(cert, self_issued_non_final, &mut budget) {
+            let before = budget;
+            let checked = state.check(cert, self_issued_non_final, &mut budget);
+            meter.spend_name_constraint_checks(before - budget);
+            match checked {
+                // Each violation carries its result code from where it is found.
                 Ok(violations) => {
-                    for (flag, detail) in violations {
-                        let code = if flag == ChainStatusFlags::HAS_EXCLUDED_NAME_CONSTRAINT {
-                            ResultCode::NameExcluded
-                        } else if flag == ChainStatusFlags::HAS_NOT_SUPPORTED_NAME_CONSTRAINT {
-                            ResultCode::NameConstraintUnsupported
-                        } else if flag == ChainStatusFlags::INVALID_NAME_CONSTRAINTS {
-                            ResultCode::InvalidNameConstraints
-                        } else {
-                            ResultCode::NameNotPermitted
-                        };
+                    for (code, detail) in violations {
                         findings.push(Finding::new(code, Some(index), detail));
                     }
                 }
                 Err(detail) => {
+                    meter.exhaust(Limit::NameConstraintChecks);
                     findings.push(Finding::new(
                         ResultCode::BudgetExhausted,
                         Some(index),

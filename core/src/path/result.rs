@@ -30,6 +30,11 @@ pub struct PathValidation {
     /// Revocation status of each certificate of `chain` (the anchor's is
     /// `None`; all `None` when revocation was not checked).
     pub revocation: Vec<Option<RevocationStatus>>,
+    /// Signature verifications the validation spent from its budget:
+    /// certificates, CRLs, OCSP responses and ECDSA key recoveries, in the
+    /// paths of CRL signers and OCSP responders too (memoised and cached
+    /// verdicts cost none).
+    pub signature_checks: u32,
 }
 
 impl PathValidation {
@@ -47,6 +52,7 @@ impl PathValidation {
             rejected_paths: 0,
             user_constrained_policy_set: Vec::new(),
             revocation: Vec::new(),
+            signature_checks: 0,
         }
     }
 

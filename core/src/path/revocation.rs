@@ -7,12 +7,14 @@ use std::sync::Arc;
 
 use crate::cert::{Certificate, DistinguishedName};
 use crate::crypto::SignatureVerifier;
+use crate::revocation::check_revocation_metered;
 use crate::revocation::{
     RevocationMode, RevocationOptions, RevocationSigners, RevocationSources, RevocationStatus,
-    RevocationVerdict, UnknownReason, check_revocation,
+    RevocationVerdict, UnknownReason,
 };
 use crate::time::Timestamp;
 
+use super::budget::Meter;
 use super::builder::validate_path_at_depth;
 use super::findings::{Finding, ResultCode};
 use super::options::ValidationOptions;
@@ -29,6 +31,8 @@ pub(crate) struct RevocationContext<'a> {
     pub verifier: &'a dyn SignatureVerifier,
     pub sources: &'a RevocationSources,
     pub depth: usize,
+    /// The validation's one budget, shared with every signer path.
+    pub meter: &'a Meter,
 }
 
 /// Checks every certificate of an anchored path; returns the findings and
@@ -48,12 +52,13 @@ pub(crate) fn check_path(
     revocation_options.offline = options.offline;
     let signers = PathSigners { ctx, options };
     for index in 0..path.len().saturating_sub(1) {
-        let status = check_revocation(
+        let status = check_revocation_metered(
             &path[index],
             &path[index + 1],
             ctx.sources,
             &revocation_options,
             &signers,
+            ctx.meter,
         );
         let verdict = options.revocation.verdict(&status);
         if verdict != RevocationVerdict::Accept {
@@ -118,6 +123,7 @@ impl RevocationSigners for PathSigners<'_> {
             self.ctx.verifier,
             self.ctx.sources,
             self.ctx.depth + 1,
+            self.ctx.meter,
         )
         .valid
     }

@@ -6,43 +6,7 @@ use std::sync::Arc;
 
 use crate::cert::{Certificate, DistinguishedName};
 
-/// A name in the form RFC 5280 7.1 compares: each attribute value of a
-/// string type case-folded with leading, trailing and repeated inner white
-/// space removed (RFC 4518 2.6, simplified), other values by their DER; the
-/// attributes of a multi-valued RDN in a canonical order.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(crate) struct NameKey(String);
-
-impl NameKey {
-    pub(crate) fn of(name: &DistinguishedName) -> Self {
-        let mut key = String::new();
-        for rdn in name.rdns() {
-            let mut attrs: Vec<String> = rdn
-                .iter()
-                .map(|attr| match attr.text() {
-                    Some(text) => format!("{}={}", attr.oid(), fold(text)),
-                    None => format!(
-                        "{}=#{}",
-                        attr.oid(),
-                        crate::cert::hex_upper(attr.value_der())
-                    ),
-                })
-                .collect();
-            attrs.sort();
-            key.push_str(&attrs.join("+"));
-            key.push('\u{1}');
-        }
-        NameKey(key)
-    }
-}
-
-/// Case-folds and collapses white space.
-pub(crate) fn fold(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
+pub(crate) use super::name_match::NameKey;
 
 /// A set of certificates indexed by subject name.
 #[derive(Debug, Clone, Default)]
@@ -131,14 +95,3 @@ impl CertificatePool {
 /// assert_eq!(store.len(), 1);
 /// ```
 pub type TrustStore = CertificatePool;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fold_is_rfc4518_insignificant_space_and_case() {
-        assert_eq!(fold("  Example   CA  Inc "), "example ca inc");
-        assert_eq!(fold("ÉCOLE"), "école");
-    }
-}

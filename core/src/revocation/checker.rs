@@ -19,6 +19,7 @@ use super::status::{RevocationStatus, UnknownReason};
 use crate::cert::extensions::oid as ext_oid;
 use crate::cert::{Certificate, ExtensionValue};
 use crate::crypto::{DefaultVerifier, DigestAlgorithm, SignatureVerifier};
+use crate::path::{Budget, Meter};
 use crate::time::Timestamp;
 
 /// id-ad-ocsp (RFC 5280 4.2.2.1).
@@ -176,6 +177,24 @@ pub fn check_revocation(
     options: &RevocationOptions,
     signers: &dyn RevocationSigners,
 ) -> RevocationStatus {
+    let meter = Meter::new(Budget {
+        signature_checks: options.max_signature_checks,
+        ..Budget::default()
+    });
+    check_revocation_metered(cert, issuer, sources, options, signers, &meter)
+}
+
+/// [`check_revocation`] inside a validation: signature checks come from
+/// the validation's one budget (`meter`), shared with path building and
+/// the signers' own paths.
+pub(crate) fn check_revocation_metered(
+    cert: &Certificate,
+    issuer: &Certificate,
+    sources: &RevocationSources,
+    options: &RevocationOptions,
+    signers: &dyn RevocationSigners,
+    meter: &Meter,
+) -> RevocationStatus {
     if options.mode == RevocationMode::None {
         return RevocationStatus::unknown(UnknownReason::NotChecked, Vec::new());
     }
@@ -188,7 +207,7 @@ pub fn check_revocation(
             memo: &sources.memo,
             signers,
             options,
-            signature_checks_left: options.max_signature_checks,
+            meter,
             details: Vec::new(),
             exhausted: false,
         },

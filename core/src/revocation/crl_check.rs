@@ -16,6 +16,7 @@ use super::status::{RevocationSource, RevocationStatus, UnknownReason};
 use crate::cert::extensions::oid as ext_oid;
 use crate::cert::{Certificate, ExtensionValue, KeyUsage};
 use crate::crypto::{SignatureVerifier, SignerKey};
+use crate::path::Meter;
 use crate::time::Timestamp;
 
 /// What one check may use, and what it has found so far.
@@ -24,7 +25,8 @@ pub(crate) struct Context<'a> {
     pub memo: &'a SignatureMemo,
     pub signers: &'a dyn RevocationSigners,
     pub options: &'a RevocationOptions,
-    pub signature_checks_left: u32,
+    /// The validation's one budget.
+    pub meter: &'a Meter,
     pub details: Vec<String>,
     pub exhausted: bool,
 }
@@ -50,12 +52,17 @@ impl Context<'_> {
             })?;
             key = key.with_inherited_dsa_parameters(inherited.owned_to_ref());
         }
-        if self.signature_checks_left == 0 {
+        // A memoised verdict costs nothing; a new check costs one unit of
+        // the validation's budget.
+        if let Some(result) = self.memo.get(object_sha256, signer.sha256()) {
+            return result.map_err(|e| e.to_string());
+        }
+        if let Err(e) = self.meter.signature_check() {
             self.exhausted = true;
-            return Err("signature check budget exhausted".into());
+            return Err(e.to_string());
         }
         let verifier = self.verifier;
-        let (result, memoised) = self.memo.get_or_verify(object_sha256, signer.sha256(), || {
+        let (result, _) = self.memo.get_or_verify(object_sha256, signer.sha256(), || {
             verifier.verify_signature_bits(
                 &algorithm.owned_to_ref(),
                 &key,
@@ -63,9 +70,6 @@ impl Context<'_> {
                 signature.owned_to_ref(),
             )
         });
-        if !memoised {
-            self.signature_checks_left -= 1;
-        }
         result.map_err(|e| e.to_string())
     }
 

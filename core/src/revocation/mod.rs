@@ -28,6 +28,7 @@ mod signers;
 mod status;
 
 pub use cache::{DEFAULT_CACHE_BYTES, DEFAULT_CACHE_CAPACITY, RevocationCache};
+pub(crate) use checker::check_revocation_metered;
 pub use checker::{RevocationSources, check_chain_revocation, check_revocation};
 pub use crl::{Crl, CrlEntry, CrlNumber, CrlScope, MAX_CRL_SIZE, read_crls};
 pub use fetch::{FetchError, FetchRequest, Fetcher};

@@ -1,53 +1,17 @@
 //! Name comparison for revocation: CRL issuers, certificateIssuer entries
 //! and distribution point names.
 //!
-//! Names are compared as RFC 5280 7.1 asks, with the same normalisation the
-//! path builder uses for name chaining (string values case-folded, white
-//! space collapsed; other values by their DER). General names other than
-//! directory names are compared by value: URIs exactly, anything else by DER.
+//! Directory names are compared as RFC 5280 7.1 asks, by the one
+//! comparison of the crate (`path/name_match.rs`), the one the path builder
+//! chains names with. General names other than directory names are
+//! compared by value: URIs exactly, anything else by DER.
 
 use der::{Decode, Encode};
 use x509_cert::ext::pkix::name::{DistributionPointName, GeneralName};
 use x509_cert::name::{Name, RelativeDistinguishedName};
 
-use crate::cert::{DistinguishedName, NameAttribute};
-
-/// A distinguished name in comparable form.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(crate) struct NameKey(String);
-
-impl NameKey {
-    /// The comparable form of a name.
-    pub(crate) fn of(name: &DistinguishedName) -> Self {
-        let mut key = String::new();
-        for rdn in name.rdns() {
-            let mut attrs: Vec<String> = rdn.iter().map(attribute_key).collect();
-            attrs.sort();
-            key.push_str(&attrs.join("+"));
-            key.push('\u{1}');
-        }
-        NameKey(key)
-    }
-}
-
-fn attribute_key(attr: &NameAttribute) -> String {
-    match attr.text() {
-        Some(text) => format!("{}={}", attr.oid(), fold(text)),
-        None => format!(
-            "{}=#{}",
-            attr.oid(),
-            crate::cert::hex_upper(attr.value_der())
-        ),
-    }
-}
-
-/// Case-folds and collapses white space (RFC 4518 2.6, simplified).
-fn fold(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
+use crate::cert::DistinguishedName;
+pub(crate) use crate::path::NameKey;
 
 /// A general name in comparable form.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -173,12 +173,12 @@ fn verify_signer(
                 memo: ctx.memo,
                 signers: ctx.signers,
                 options: ctx.options,
-                signature_checks_left: ctx.signature_checks_left,
+                meter: ctx.meter,
                 details: Vec::new(),
                 exhausted: false,
             };
             let status = crl_check::check(responder, issuer, crls, &mut sub);
-            ctx.signature_checks_left = sub.signature_checks_left;
+            ctx.exhausted |= sub.exhausted;
             if status.is_revoked() {
                 problems.push(format!(
                     "{name}: the responder certificate is revoked ({status})"

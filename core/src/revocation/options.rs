@@ -127,9 +127,12 @@ pub struct RevocationOptions {
     /// default false, since most responders serve cached responses).
     pub ocsp_nonce: bool,
     /// Signature verifications one certificate's check may do (CRLs, delta
-    /// CRLs, OCSP responses, delegated responder certificates). 32 covers a
+    /// CRLs, OCSP responses, delegated responder certificates) when
+    /// [`super::check_revocation`] is called on its own. 32 covers a
     /// certificate with several distribution points and delta CRLs; hostile
-    /// input with many candidate signers stops here.
+    /// input with many candidate signers stops here. Inside path validation
+    /// this is not used: revocation draws from the validation's one
+    /// [`crate::path::Budget`].
     pub max_signature_checks: u32,
     /// Retrievals one certificate's check may do (default 4: one OCSP
     /// responder and up to three CRL distribution points).

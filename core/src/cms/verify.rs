@@ -682,7 +682,7 @@ pub(crate) fn verify_signer(
                             "the signature algorithm uses SHA-1",
                         ));
                     }
-                    let key = SignerKey::from(cert.public_key().spki());
+                    let key = cert.public_key().signer_key();
                     check_signature(
                         ctx,
                         &alg,

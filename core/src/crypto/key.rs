@@ -7,6 +7,8 @@ use der::referenced::OwnedToRef;
 use der::{Decode, Reader, SliceReader, Tag, Tagged};
 use spki::{SubjectPublicKeyInfoOwned, SubjectPublicKeyInfoRef};
 
+use std::sync::{Arc, OnceLock};
+
 use super::algorithm::{PssParameters, absent_or_null};
 use super::error::{AlgorithmRole, SignatureError};
 use super::oids;
@@ -132,10 +134,17 @@ pub struct PublicKeyInfo {
 /// The signer's public key as given to a [`SignatureVerifier`](super::SignatureVerifier):
 /// a borrowed `SubjectPublicKeyInfo`, plus DSA domain parameters inherited
 /// from the issuer when the key has none (RFC 3279 section 2.3.2).
+///
+/// A key may carry the place where backends keep its decoded form
+/// ([`KeySlot`], one per certificate) or that decoded form itself
+/// ([`PreparedKey`], from a [`KeyCache`](super::KeyCache)): verifications
+/// through it then decode the key once, not every time.
 #[derive(Clone, Debug)]
 pub struct SignerKey<'a> {
     spki: SubjectPublicKeyInfoRef<'a>,
     inherited_dsa_params: Option<AnyRef<'a>>,
+    slot: Option<&'a KeySlot>,
+    prepared: Option<Arc<PreparedKey>>,
 }
 
 impl<'a> From<SubjectPublicKeyInfoRef<'a>> for SignerKey<'a> {
@@ -156,7 +165,50 @@ impl<'a> SignerKey<'a> {
         Self {
             spki,
             inherited_dsa_params: None,
+            slot: None,
+            prepared: None,
         }
+    }
+
+    /// The key in `spki`, whose decoded form backends keep in `slot` (the
+    /// slot must belong to this key: a certificate's own, say).
+    pub fn with_slot(spki: SubjectPublicKeyInfoRef<'a>, slot: &'a KeySlot) -> Self {
+        Self {
+            slot: Some(slot),
+            ..Self::new(spki)
+        }
+    }
+
+    /// The same key with its decoded form taken from `prepared` (which must
+    /// have been made for this key, as a [`KeyCache`](super::KeyCache) does).
+    pub fn with_prepared(mut self, prepared: Arc<PreparedKey>) -> Self {
+        if let Some(slot) = self.slot {
+            // The certificate keeps the cache's entry from now on.
+            self.prepared = Some(Arc::clone(slot.0.get_or_init(|| prepared)));
+        } else {
+            self.prepared = Some(prepared);
+        }
+        self
+    }
+
+    /// `true` if a decoded form is already attached (slot filled or prepared key given).
+    pub fn is_prepared(&self) -> bool {
+        self.prepared.is_some() || self.slot.is_some_and(|slot| slot.0.get().is_some())
+    }
+
+    /// Where backends keep this key's decoded forms: the attached prepared
+    /// key, else the slot's (created on first use); `None` for a bare key
+    /// (decoded on each verification) and for a DSA key whose parameters
+    /// are inherited (its decoded form depends on the issuer).
+    pub fn prepared(&self) -> Option<Arc<PreparedKey>> {
+        if self.inherited_dsa_params.is_some() && self.needs_inherited_dsa_parameters() {
+            return None;
+        }
+        if let Some(prepared) = &self.prepared {
+            return Some(Arc::clone(prepared));
+        }
+        self.slot
+            .map(|slot| Arc::clone(slot.0.get_or_init(Default::default)))
     }
 
     /// Decode a DER `SubjectPublicKeyInfo` (borrowing from `der`).
@@ -174,6 +226,11 @@ impl<'a> SignerKey<'a> {
     /// Ignored for every other key, and for DSA keys that carry their own.
     pub fn with_inherited_dsa_parameters(mut self, params: AnyRef<'a>) -> Self {
         self.inherited_dsa_params = Some(params);
+        if self.needs_inherited_dsa_parameters() {
+            // The decoded key depends on the parameters: not cached.
+            self.slot = None;
+            self.prepared = None;
+        }
         self
     }
 
@@ -273,6 +330,84 @@ impl<'a> SignerKey<'a> {
             }),
         }
     }
+}
+
+/// The place where one key's decoded form is kept, filled on first use: a
+/// certificate holds one, so its key is decoded once however often it
+/// verifies signatures. Cloning gives an empty slot; slots never take part
+/// in comparisons.
+#[derive(Default)]
+pub struct KeySlot(OnceLock<Arc<PreparedKey>>);
+
+impl KeySlot {
+    /// An empty slot.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+impl Clone for KeySlot {
+    fn clone(&self) -> Self {
+        // Sharing the decoded key is sound (it is immutable) and saves a decode.
+        let slot = OnceLock::new();
+        if let Some(prepared) = self.0.get() {
+            let _ = slot.set(Arc::clone(prepared));
+        }
+        Self(slot)
+    }
+}
+
+impl PartialEq for KeySlot {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for KeySlot {}
+
+impl core::fmt::Debug for KeySlot {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(if self.0.get().is_some() {
+            "KeySlot(prepared)"
+        } else {
+            "KeySlot(empty)"
+        })
+    }
+}
+
+/// One public key decoded for verification: each backend keeps its own
+/// form here (RustCrypto's big integers and curve points with their
+/// precomputations, AWS-LC's parsed keys), made on the first verification
+/// and reused by every later one. Immutable once made; `Send + Sync`.
+#[derive(Default)]
+pub struct PreparedKey {
+    pub(crate) rustcrypto: OnceLock<super::rustcrypto::RustKey>,
+    #[cfg(feature = "aws-lc-rs")]
+    pub(crate) aws_lc: OnceLock<super::aws_lc::AwsKey>,
+}
+
+impl core::fmt::Debug for PreparedKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("PreparedKey").finish_non_exhaustive()
+    }
+}
+
+thread_local! {
+    static KEY_DECODES: core::cell::Cell<u64> = const { core::cell::Cell::new(0) };
+}
+
+/// Counts one backend key decode on this thread (for [`key_decodes`]).
+pub(crate) fn count_key_decode() {
+    KEY_DECODES.with(|n| n.set(n.get() + 1));
+}
+
+/// How many public keys the built-in backends have decoded into their own
+/// form (RSA modulus set-up, curve point decompression and checks, AWS-LC
+/// key parsing) on the calling thread since it started. With keys cached
+/// (a certificate's [`KeySlot`], a validator's key cache) it grows by one per
+/// distinct key, not per verification; tests and benchmarks read it.
+pub fn key_decodes() -> u64 {
+    KEY_DECODES.with(core::cell::Cell::get)
 }
 
 /// How an RSA key may be used (RFC 4055 section 1.2).

@@ -13,6 +13,9 @@
 //! with SHA-1/224/256. Decisions are written down in `docs/crypto.md`.
 
 mod algorithm;
+#[cfg(feature = "aws-lc-rs")]
+mod aws_lc;
+mod cache;
 mod digest;
 mod error;
 mod key;
@@ -21,16 +24,25 @@ mod rustcrypto;
 mod verifier;
 
 pub use algorithm::{PssParameters, SignatureAlgorithm};
+#[cfg(feature = "aws-lc-rs")]
+pub use aws_lc::AwsLcVerifier;
+pub use cache::{KeyCache, KeyCachingVerifier};
 pub use digest::{DigestAlgorithm, Hasher, digest_by_oid};
 pub use error::{AlgorithmRole, SignatureError};
 pub use key::{
-    NamedCurve, PublicKeyAlgorithm, PublicKeyInfo, RSA_MAX_BITS, RSA_MAX_EXPONENT, RSA_MIN_BITS,
-    SignerKey,
+    KeySlot, NamedCurve, PreparedKey, PublicKeyAlgorithm, PublicKeyInfo, RSA_MAX_BITS,
+    RSA_MAX_EXPONENT, RSA_MIN_BITS, SignerKey, key_decodes,
 };
 pub use rustcrypto::RustCryptoVerifier;
 pub use verifier::SignatureVerifier;
 
 /// The backend used when a caller does not choose one: [`RustCryptoVerifier`]
-/// today. A faster backend added behind a cargo feature will be selected here,
-/// so code written against `DefaultVerifier` keeps working unchanged.
+/// in the default (pure Rust) build, [`AwsLcVerifier`] with the `aws-lc-rs`
+/// cargo feature. Code written against `DefaultVerifier` works with either.
+#[cfg(not(feature = "aws-lc-rs"))]
 pub type DefaultVerifier = RustCryptoVerifier;
+/// The backend used when a caller does not choose one: [`RustCryptoVerifier`]
+/// in the default (pure Rust) build, [`AwsLcVerifier`] with the `aws-lc-rs`
+/// cargo feature. Code written against `DefaultVerifier` works with either.
+#[cfg(feature = "aws-lc-rs")]
+pub type DefaultVerifier = AwsLcVerifier;

@@ -7,7 +7,9 @@ use spki::AlgorithmIdentifierRef;
 use super::algorithm::{PssParameters, SignatureAlgorithm};
 use super::digest::DigestAlgorithm;
 use super::error::SignatureError;
-use super::key::{NamedCurve, ParsedKey, RSA_MAX_BITS, RSA_MIN_BITS, RsaKeyUse, SignerKey};
+use super::key::{
+    NamedCurve, ParsedKey, RSA_MAX_BITS, RSA_MIN_BITS, RsaKeyUse, SignerKey, count_key_decode,
+};
 use super::verifier::SignatureVerifier;
 
 /// Signature verification with the RustCrypto crates: the default backend.
@@ -36,52 +38,121 @@ impl SignatureVerifier for RustCryptoVerifier {
         signature: &[u8],
     ) -> Result<(), SignatureError> {
         let algorithm = SignatureAlgorithm::from_identifier(algorithm)?;
-        let key = signer.parse()?;
-        match (algorithm, key) {
-            (SignatureAlgorithm::RsaPkcs1v15(hash), ParsedKey::Rsa { n, e, usage, .. }) => {
-                // RFC 4055 section 1.2: an id-RSASSA-PSS key is for PSS only.
-                if usage != RsaKeyUse::Any {
-                    return Err(SignatureError::InvalidParameters(
-                        "RSA key is restricted to RSASSA-PSS but the signature is PKCS #1 v1.5",
-                    ));
-                }
-                let key = rsa_key(n, e)?;
-                rsa_pkcs1v15(&key, hash, &hash.digest(message), signature)
+        match signer.prepared() {
+            Some(prepared) => {
+                let key = prepared.rustcrypto.get_or_init(|| RustKey::decode(signer));
+                verify_with(algorithm, key, message, signature)
             }
-            (SignatureAlgorithm::RsaPss(params), ParsedKey::Rsa { n, e, usage, .. }) => {
-                if let RsaKeyUse::PssRestricted(allowed) = usage {
-                    // RFC 4055 section 3.3: same digests; salt at least the key's.
-                    if allowed.hash != params.hash {
-                        return Err(SignatureError::InvalidParameters(
-                            "RSASSA-PSS digest differs from the one the key is restricted to",
-                        ));
-                    }
-                    if params.salt_len < allowed.salt_len {
-                        return Err(SignatureError::InvalidParameters(
-                            "RSASSA-PSS salt is shorter than the key's minimum",
-                        ));
-                    }
-                }
-                let key = rsa_key(n, e)?;
-                rsa_pss(&key, params, &params.hash.digest(message), signature)
-            }
-            (SignatureAlgorithm::Ecdsa(hash), ParsedKey::Ec { curve, point }) => {
-                let prehash = hash.digest(message);
-                match curve {
-                    NamedCurve::P256 => ecdsa_verify::<p256::NistP256>(point, &prehash, signature),
-                    NamedCurve::P384 => ecdsa_verify::<p384::NistP384>(point, &prehash, signature),
-                    NamedCurve::P521 => ecdsa_verify::<p521::NistP521>(point, &prehash, signature),
-                }
-            }
-            (SignatureAlgorithm::Ed25519, ParsedKey::Ed25519(key)) => {
-                ed25519_verify(key, message, signature)
-            }
-            (SignatureAlgorithm::Dsa(hash), ParsedKey::Dsa { p, q, g, y, .. }) => {
-                dsa_verify(p, q, g, y, &hash.digest(message), signature)
-            }
-            _ => Err(KEY_MISMATCH),
+            None => verify_with(algorithm, &RustKey::decode(signer), message, signature),
         }
     }
+}
+
+/// A key decoded for the RustCrypto crates, kept in a
+/// [`PreparedKey`](super::PreparedKey). Errors are kept in the order
+/// verification reports them: the key's own decoding first, then (after
+/// the algorithm is matched against the key type) the arithmetic set-up.
+pub(crate) enum RustKey {
+    Rsa {
+        key: Result<rsa::PublicKey, SignatureError>,
+        usage: RsaKeyUse,
+    },
+    P256(Result<ecdsa::VerifyingKey<p256::NistP256>, SignatureError>),
+    P384(Result<ecdsa::VerifyingKey<p384::NistP384>, SignatureError>),
+    P521(Result<ecdsa::VerifyingKey<p521::NistP521>, SignatureError>),
+    Ed25519(Result<ed25519_dalek::VerifyingKey, SignatureError>),
+    Dsa(Result<dsa::VerifyingKey, SignatureError>),
+    /// The key did not decode (backend independent checks).
+    Invalid(SignatureError),
+}
+
+impl RustKey {
+    pub(crate) fn decode(signer: &SignerKey<'_>) -> Self {
+        count_key_decode();
+        match signer.parse() {
+            Err(e) => Self::Invalid(e),
+            Ok(ParsedKey::Rsa { n, e, usage, .. }) => Self::Rsa {
+                key: rsa_key(n, e),
+                usage,
+            },
+            Ok(ParsedKey::Ec { curve, point }) => match curve {
+                NamedCurve::P256 => Self::P256(ec_key(point)),
+                NamedCurve::P384 => Self::P384(ec_key(point)),
+                NamedCurve::P521 => Self::P521(ec_key(point)),
+            },
+            Ok(ParsedKey::Ed25519(key)) => Self::Ed25519(
+                ed25519_dalek::VerifyingKey::from_bytes(key)
+                    .map_err(|_| SignatureError::MalformedKey("Ed25519 key is not a valid point")),
+            ),
+            Ok(ParsedKey::Dsa { p, q, g, y, .. }) => Self::Dsa(dsa_key(p, q, g, y)),
+        }
+    }
+}
+
+/// Verification with a decoded key, for this backend and for the fallbacks of others.
+pub(crate) fn verify_with(
+    algorithm: SignatureAlgorithm,
+    key: &RustKey,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), SignatureError> {
+    if let RustKey::Invalid(e) = key {
+        return Err(e.clone());
+    }
+    match (algorithm, key) {
+        (SignatureAlgorithm::RsaPkcs1v15(hash), RustKey::Rsa { key, usage }) => {
+            // RFC 4055 section 1.2: an id-RSASSA-PSS key is for PSS only.
+            if *usage != RsaKeyUse::Any {
+                return Err(SignatureError::InvalidParameters(
+                    "RSA key is restricted to RSASSA-PSS but the signature is PKCS #1 v1.5",
+                ));
+            }
+            let key = key.as_ref().map_err(Clone::clone)?;
+            rsa_pkcs1v15(key, hash, &hash.digest(message), signature)
+        }
+        (SignatureAlgorithm::RsaPss(params), RustKey::Rsa { key, usage }) => {
+            check_pss_restriction(*usage, params)?;
+            let key = key.as_ref().map_err(Clone::clone)?;
+            rsa_pss(key, params, &params.hash.digest(message), signature)
+        }
+        (SignatureAlgorithm::Ecdsa(hash), RustKey::P256(key)) => {
+            ecdsa_verify(key, &hash.digest(message), signature)
+        }
+        (SignatureAlgorithm::Ecdsa(hash), RustKey::P384(key)) => {
+            ecdsa_verify(key, &hash.digest(message), signature)
+        }
+        (SignatureAlgorithm::Ecdsa(hash), RustKey::P521(key)) => {
+            ecdsa_verify(key, &hash.digest(message), signature)
+        }
+        (SignatureAlgorithm::Ed25519, RustKey::Ed25519(key)) => {
+            ed25519_verify(key, message, signature)
+        }
+        (SignatureAlgorithm::Dsa(hash), RustKey::Dsa(key)) => {
+            dsa_verify(key, &hash.digest(message), signature)
+        }
+        _ => Err(KEY_MISMATCH),
+    }
+}
+
+/// RFC 4055 section 3.3: a key restricted to PSS parameters verifies only
+/// signatures with the same digests and at least its salt length.
+pub(crate) fn check_pss_restriction(
+    usage: RsaKeyUse,
+    params: PssParameters,
+) -> Result<(), SignatureError> {
+    if let RsaKeyUse::PssRestricted(allowed) = usage {
+        if allowed.hash != params.hash {
+            return Err(SignatureError::InvalidParameters(
+                "RSASSA-PSS digest differs from the one the key is restricted to",
+            ));
+        }
+        if params.salt_len < allowed.salt_len {
+            return Err(SignatureError::InvalidParameters(
+                "RSASSA-PSS salt is shorter than the key's minimum",
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn rsa_key(n: &[u8], e: u64) -> Result<rsa::PublicKey, SignatureError> {
@@ -124,12 +195,14 @@ fn rsa_pss(
     where
         D: sha2::Digest + sha2::digest::FixedOutputReset,
     {
-        let max_len = (RSA_MAX_BITS as usize).div_ceil(8);
-        let signature = rsa::pss::Signature::from_bytes_with_max_len(signature, max_len)
-            .map_err(|_| SignatureError::InvalidSignature)?;
-        rsa::pss::VerifyingKey::<D>::new_with_salt_len(key.clone(), salt_len)
-            .verify_prehash(prehash, &signature)
-            .map_err(|_| SignatureError::InvalidSignature)
+        // RFC 8017 section 8.1.2 with the key borrowed (no copy of the
+        // modulus and its precomputations per verification).
+        key.verify(
+            rsa::pss::Pss::<D>::new_with_salt(salt_len),
+            prehash,
+            signature,
+        )
+        .map_err(|_| SignatureError::InvalidSignature)
     }
     // A salt longer than the encoded message can never verify; the rsa crate
     // rejects it, this only keeps the conversion total.
@@ -144,20 +217,31 @@ fn rsa_pss(
     }
 }
 
-fn ecdsa_verify<C>(point: &[u8], prehash: &[u8], signature: &[u8]) -> Result<(), SignatureError>
+fn ec_key<C>(point: &[u8]) -> Result<ecdsa::VerifyingKey<C>, SignatureError>
 where
     C: ecdsa::EcdsaCurve + elliptic_curve::CurveArithmetic,
-    ecdsa::der::MaxSize<C>: elliptic_curve::array::ArraySize,
-    <elliptic_curve::FieldBytesSize<C> as core::ops::Add>::Output:
-        core::ops::Add<ecdsa::der::MaxOverhead> + elliptic_curve::array::ArraySize,
     elliptic_curve::AffinePoint<C>:
         elliptic_curve::sec1::FromSec1Point<C> + elliptic_curve::sec1::ToSec1Point<C>,
     elliptic_curve::FieldBytesSize<C>: elliptic_curve::sec1::ModulusSize,
 {
     // RFC 5480 section 2.2: the key is an uncompressed or compressed SEC1 point;
     // decoding checks that it is on the curve and not the identity.
-    let key = ecdsa::VerifyingKey::<C>::from_sec1_bytes(point)
-        .map_err(|_| SignatureError::MalformedKey("EC point is not on the curve"))?;
+    ecdsa::VerifyingKey::<C>::from_sec1_bytes(point)
+        .map_err(|_| SignatureError::MalformedKey("EC point is not on the curve"))
+}
+
+fn ecdsa_verify<C>(
+    key: &Result<ecdsa::VerifyingKey<C>, SignatureError>,
+    prehash: &[u8],
+    signature: &[u8],
+) -> Result<(), SignatureError>
+where
+    C: ecdsa::EcdsaCurve + elliptic_curve::CurveArithmetic,
+    ecdsa::der::MaxSize<C>: elliptic_curve::array::ArraySize,
+    <elliptic_curve::FieldBytesSize<C> as core::ops::Add>::Output:
+        core::ops::Add<ecdsa::der::MaxOverhead> + elliptic_curve::array::ArraySize,
+{
+    let key = key.as_ref().map_err(Clone::clone)?;
     // RFC 5480 section 2.2 / RFC 5758 section 3.2: Ecdsa-Sig-Value in strict DER.
     let signature =
         ecdsa::Signature::<C>::from_der(signature).map_err(|_| SignatureError::InvalidSignature)?;
@@ -165,9 +249,12 @@ where
         .map_err(|_| SignatureError::InvalidSignature)
 }
 
-fn ed25519_verify(key: &[u8; 32], message: &[u8], signature: &[u8]) -> Result<(), SignatureError> {
-    let key = ed25519_dalek::VerifyingKey::from_bytes(key)
-        .map_err(|_| SignatureError::MalformedKey("Ed25519 key is not a valid point"))?;
+fn ed25519_verify(
+    key: &Result<ed25519_dalek::VerifyingKey, SignatureError>,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), SignatureError> {
+    let key = key.as_ref().map_err(Clone::clone)?;
     let signature = ed25519_dalek::Signature::from_slice(signature)
         .map_err(|_| SignatureError::InvalidSignature)?;
     // Strict verification: rejects small-order keys and R, and non-canonical S
@@ -176,15 +263,7 @@ fn ed25519_verify(key: &[u8; 32], message: &[u8], signature: &[u8]) -> Result<()
         .map_err(|_| SignatureError::InvalidSignature)
 }
 
-fn dsa_verify(
-    p: &[u8],
-    q: &[u8],
-    g: &[u8],
-    y: &[u8],
-    prehash: &[u8],
-    signature: &[u8],
-) -> Result<(), SignatureError> {
-    use der::Decode;
+fn dsa_key(p: &[u8], q: &[u8], g: &[u8], y: &[u8]) -> Result<dsa::VerifyingKey, SignatureError> {
     let p = dsa::BoxedUint::from_be_slice_vartime(p);
     let q = dsa::BoxedUint::from_be_slice_vartime(q);
     // The `dsa` crate computes modulo p with g and y as given: they must have
@@ -198,8 +277,17 @@ fn dsa_verify(
     let components = dsa::Components::from_components(p, q, g).map_err(|_| {
         SignatureError::InvalidParameters("DSA domain parameters rejected (sizes or values)")
     })?;
-    let key = dsa::VerifyingKey::from_components(components, y)
-        .map_err(|_| SignatureError::MalformedKey("DSA public value is not in the subgroup"))?;
+    dsa::VerifyingKey::from_components(components, y)
+        .map_err(|_| SignatureError::MalformedKey("DSA public value is not in the subgroup"))
+}
+
+fn dsa_verify(
+    key: &Result<dsa::VerifyingKey, SignatureError>,
+    prehash: &[u8],
+    signature: &[u8],
+) -> Result<(), SignatureError> {
+    use der::Decode;
+    let key = key.as_ref().map_err(Clone::clone)?;
     let signature =
         dsa::Signature::from_der(signature).map_err(|_| SignatureError::InvalidSignature)?;
     key.verify_prehash(prehash, &signature)

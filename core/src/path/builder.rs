@@ -449,7 +449,7 @@ impl Search<'_> {
     }
 
     fn verify(&mut self, subject: &Certificate, issuer: &Certificate) -> Verified {
-        let key = SignerKey::from(issuer.public_key().spki());
+        let key = issuer.public_key().signer_key();
         if key.needs_inherited_dsa_parameters() {
             return Verified::Deferred;
         }
@@ -563,7 +563,9 @@ impl Search<'_> {
                 ));
                 continue;
             }
-            let key = SignerKey::from(issuer.public_key().spki())
+            let key = issuer
+                .public_key()
+                .signer_key()
                 .with_inherited_dsa_parameters(params.into());
             if let Err(e) = verify_signature(self.verifier, &path[index], &key) {
                 findings.push(Finding::new(

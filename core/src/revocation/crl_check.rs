@@ -15,7 +15,7 @@ use super::signers::{RevocationSigners, SignatureMemo};
 use super::status::{RevocationSource, RevocationStatus, UnknownReason};
 use crate::cert::extensions::oid as ext_oid;
 use crate::cert::{Certificate, ExtensionValue, KeyUsage};
-use crate::crypto::{SignatureVerifier, SignerKey};
+use crate::crypto::SignatureVerifier;
 use crate::path::Meter;
 use crate::time::Timestamp;
 
@@ -41,7 +41,7 @@ impl Context<'_> {
         message: &[u8],
         signature: &der::asn1::BitString,
     ) -> Result<(), String> {
-        let mut key = SignerKey::from(signer.public_key().spki());
+        let mut key = signer.public_key().signer_key();
         let inherited;
         if key.needs_inherited_dsa_parameters() {
             inherited = self.signers.inherited_dsa_parameters(signer).ok_or_else(|| {

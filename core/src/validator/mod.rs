@@ -3,6 +3,7 @@
 //! `Send + Sync`: share one per policy between threads.
 
 mod authenticode;
+mod batch;
 mod certificates;
 mod chain;
 mod health;
@@ -16,13 +17,14 @@ mod xades;
 
 use std::sync::Arc;
 
+pub use batch::CmsInput;
 pub use chain::ChainOptions;
 pub use health::{
     Health, PolicyHealth, PolicyHealthInfo, PolicyHealthStatistics, SignatureValidationCounter,
 };
 pub use stats::Statistics;
 
-use crate::crypto::{DefaultVerifier, SignatureVerifier};
+use crate::crypto::{DefaultVerifier, KeyCachingVerifier, SignatureVerifier};
 use crate::path::{SignatureCache, ValidationOptions};
 use crate::policy::ValidationPolicy;
 use crate::report::{PolicyPart, ResultStatus, SeedCode, StatusBlock, VERSION, ValidationReport};
@@ -32,6 +34,9 @@ use crate::revocation::{RevocationMode, RevocationSources};
 /// Signature verdicts a validator keeps: 65,536 issuer/subject pairs (a few
 /// MiB) hold every chain a busy service sees many times over.
 const SIGNATURE_CACHE_CAPACITY: usize = 65_536;
+/// Decoded public keys a validator keeps (RSA moduli with their
+/// precomputations, curve points): a few KiB each.
+const KEY_CACHE_CAPACITY: usize = 4_096;
 use crate::time::Timestamp;
 
 /// Validates requests against one policy and keeps its statistics.
@@ -68,12 +73,14 @@ impl Validator {
         Self::with_verifier(policy, Arc::new(DefaultVerifier::default()))
     }
 
-    /// A validator with another signature backend.
+    /// A validator with another signature backend. The validator keeps the
+    /// keys the backend decodes (up to 4,096 of them), so a signer key seen
+    /// again, even in a new certificate object, is not decoded again.
     pub fn with_verifier(policy: ValidationPolicy, verifier: Arc<dyn SignatureVerifier>) -> Self {
         let revocation = policy_sources(&policy, RevocationSources::new());
         Validator {
             policy,
-            verifier,
+            verifier: Arc::new(KeyCachingVerifier::new(verifier, KEY_CACHE_CAPACITY)),
             revocation,
             signatures: Arc::new(SignatureCache::new(SIGNATURE_CACHE_CAPACITY)),
             stats: stats::Counters::default(),

@@ -14,7 +14,7 @@ use super::reference::{DSIG, Env, ReferenceSpec, digest_reference, node_path, re
 use super::result::{ReferenceResult, SignedNode, SignedScope, XadesLevel, XmlSignatureResult};
 use crate::cert::Certificate;
 use crate::cms::{SignatureStatus, VerifyContext, verify_timestamp_token};
-use crate::crypto::{DigestAlgorithm, SignatureError, SignerKey};
+use crate::crypto::{DigestAlgorithm, SignatureError};
 use crate::request::decode_base64;
 use crate::xml::c14n::{self, C14nMethod, NodeSet};
 
@@ -557,7 +557,7 @@ fn verify_value(
                 SignatureStatus::NotChecked("the algorithm parameters do not encode".into())
             }
             (Some(v), Some(ai)) => {
-                let key = SignerKey::from(cert.public_key().spki());
+                let key = cert.public_key().signer_key();
                 match ctx.verifier.verify_signature(&ai, &key, signed, v) {
                     Ok(()) => SignatureStatus::Valid,
                     Err(SignatureError::InvalidSignature) => SignatureStatus::Invalid,

@@ -41,7 +41,11 @@ __all__ = [
     "JsonObject",
     "MissingScopeError",
     "Policy",
+    "PolicyResult",
     "Report",
+    "ResultItem",
+    "ResultPart",
+    "SignatureResult",
     "ValidateError",
     "Validator",
     "health",
@@ -216,9 +220,101 @@ class JsonObject(Mapping[str, Any]):
         return json.dumps(self._data, indent=indent)
 
 
+class ResultItem(JsonObject):
+    """One ``{"code", "detail"}`` item of a result list (docs/result-codes.md)."""
+
+    @property
+    def code(self) -> int:
+        """The result code."""
+        return int(self._data["code"])
+
+    @property
+    def detail(self) -> str:
+        """What was found, and where."""
+        return str(self._data.get("detail", ""))
+
+
+class ResultPart(JsonObject):
+    """A part of the report with a status and its items: ``opResult``,
+    ``policy.certificate``, ``policy.signature``."""
+
+    @property
+    def result_status(self) -> int:
+        """0 SUCCESS, 1 WARNING, 2 ERROR."""
+        return int(self._data["resultStatus"])
+
+    @property
+    def result_list(self) -> List[ResultItem]:
+        """The items, in the order found."""
+        return [ResultItem(r) for r in self._data.get("resultList", [])]
+
+
+class SignatureResult(ResultPart):
+    """``policy.signature``: the signature checks of the policy."""
+
+    @property
+    def type(self) -> str:
+        """The signature type (``CAdES``, ``XAdES``, ``PAdES``, ``RFC3161``, ...)."""
+        return str(self._data.get("type", ""))
+
+
+class PolicyResult(ResultPart):
+    """``policy``: the policy applied and the worst of its parts."""
+
+    @property
+    def name(self) -> str:
+        """The policy name."""
+        return str(self._data.get("name", ""))
+
+    @property
+    def version(self) -> str:
+        """The policy version."""
+        return str(self._data.get("version", ""))
+
+    @property
+    def certificate(self) -> Optional[ResultPart]:
+        """The certificate checks, when the report has them."""
+        part = self._data.get("certificate")
+        return ResultPart(part) if part is not None else None
+
+    @property
+    def signature(self) -> Optional[SignatureResult]:
+        """The signature checks, when the report has them."""
+        part = self._data.get("signature")
+        return SignatureResult(part) if part is not None else None
+
+
 class Report(JsonObject):
     """The validation report of the service seed (``version``, ``opResult``,
-    ``policy``, ``signers``, ``certificates``)."""
+    ``policy``, ``signers``, ``certificates``; docs/report.md), with typed
+    accessors for its parts; other keys (``signed_scope``,
+    ``pdf_signatures``) read as attributes."""
+
+    @property
+    def version(self) -> str:
+        """The library version that wrote the report."""
+        return str(self._data["version"])
+
+    @property
+    def op_result(self) -> ResultPart:
+        """Whether the request could be processed."""
+        return ResultPart(self._data["opResult"])
+
+    @property
+    def policy(self) -> Optional[PolicyResult]:
+        """The policy's verdict; None when ``op_result`` is ERROR."""
+        part = self._data.get("policy")
+        return PolicyResult(part) if part else None
+
+    @property
+    def signers(self) -> List[JsonObject]:
+        """One entry per signer (signatures), in signature order."""
+        return [JsonObject(s) for s in self._data.get("signers") or []]
+
+    @property
+    def certificates(self) -> List[JsonObject]:
+        """The certificates of a P7B / X509 request, as the seed's webCertificate."""
+        return [JsonObject(c) for c in self._data.get("certificates") or []]
 
     @property
     def status(self) -> int:
@@ -235,14 +331,14 @@ class Report(JsonObject):
         return self.status < 2
 
     @property
-    def results(self) -> List[Dict[str, Any]]:
+    def results(self) -> List[ResultItem]:
         """Every ``(code, detail)`` item of ``opResult`` and the policy parts."""
         items = list(self._data["opResult"].get("resultList", []))
         policy = self._data.get("policy") or {}
         items += policy.get("resultList", [])
         for part in ("certificate", "signature"):
             items += (policy.get(part) or {}).get("resultList", [])
-        return items
+        return [ResultItem(r) for r in items]
 
 
 class CertificateRecord(JsonObject):

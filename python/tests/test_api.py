@@ -133,6 +133,23 @@ def test_validate_request_dict_and_text(example_validator: Validator, examples: 
     assert report.results == [] or all("code" in r for r in report.results)
 
 
+def test_report_parts_are_typed(example_validator: Validator, examples: Path) -> None:
+    late = example_validator.validate(chain_request(examples), at="2099-01-01T00:00:00Z")
+    assert isinstance(late.op_result, libvalidate.ResultPart) and late.op_result.result_status == 0
+    policy = late.policy
+    assert isinstance(policy, libvalidate.PolicyResult) and policy.result_status == 2
+    part = policy.certificate
+    assert part is not None and part.result_status == 2
+    items = part.result_list
+    assert items and all(isinstance(i, libvalidate.ResultItem) for i in items)
+    assert all(isinstance(i.code, int) and isinstance(i.detail, str) for i in items)
+    assert [i.code for i in late.results] == [r["code"] for r in late.to_dict()["policy"]["certificate"]["resultList"]]
+    assert late.version == libvalidate.__version__
+    assert all(isinstance(c, libvalidate.JsonObject) for c in late.certificates) and late.certificates
+    refused = example_validator.validate("{not json", at=AT)
+    assert refused.policy is None and refused.op_result.result_list[0].code == 30001
+
+
 def test_validate_rejects_at_a_time_outside_validity(example_validator: Validator, examples: Path) -> None:
     report = example_validator.validate(chain_request(examples), at="2099-01-01T00:00:00Z")
     assert not report.is_acceptable and report.status == 2

@@ -599,4 +599,19 @@ fn a_crl_signer_mesh_stays_within_the_one_budget() {
     );
     assert!(result.valid, "{:?}", result.findings);
     assert!(result.signature_checks <= 6, "{}", result.signature_checks);
+
+    // The CA's own CRL given last, after the 30 of the mesh: read first (its
+    // AKI names the CA's key), so the mesh spends nothing.
+    let mut crls: Vec<Crl> = sources.crls().iter().map(|c| (**c).clone()).collect();
+    crls.push(Crl::from_der(&crl("CN=CRL CA", &ca, 200)).expect("crl"));
+    let result = run(
+        "issue 12: the 30 mesh CRLs, then the CA's own CRL last",
+        &leaf,
+        &pool,
+        &anchors,
+        &options,
+        &RevocationSources::new().with_crls(crls),
+    );
+    assert!(result.valid, "{:?}", result.findings);
+    assert!(result.signature_checks <= 6, "{}", result.signature_checks);
 }

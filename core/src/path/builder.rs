@@ -10,7 +10,7 @@ use crate::crypto::{SignatureError, SignatureVerifier, SignerKey};
 use crate::revocation::RevocationSources;
 use der::referenced::OwnedToRef;
 
-use super::budget::{Limit, Meter};
+use super::budget::{Exhausted, Limit, Meter};
 use super::findings::{Finding, ResultCode, Severity};
 use super::options::ValidationOptions;
 use super::process::process_path;
@@ -101,10 +101,14 @@ pub fn validate_path_with_revocation(
     result
         .findings
         .retain(|f| f.code != ResultCode::BudgetExhausted);
-    if let Some(exhausted) = meter.exhausted() {
-        let finding = first.unwrap_or_else(|| {
+    let finding = match (meter.exhausted(), first) {
+        (Some(exhausted), first) => Some(first.unwrap_or_else(|| {
             Finding::new(ResultCode::BudgetExhausted, None, exhausted.to_string())
-        });
+        })),
+        // The depth limit of one branch (which does not stop the others).
+        (None, first) => first,
+    };
+    if let Some(finding) = finding {
         // A path found before the budget ran out (a nested signer search
         // used it up) stands, with the exhaustion as a warning.
         result.add_finding(if result.valid {
@@ -112,9 +116,8 @@ pub fn validate_path_with_revocation(
         } else {
             finding
         });
-    } else {
-        result.valid = result.anchored && result.errors().next().is_none();
     }
+    result.valid = result.anchored && result.errors().next().is_none();
     result.signature_checks = meter.signature_checks_used();
     result
 }
@@ -150,6 +153,7 @@ pub(crate) fn validate_path_at_depth(
         distances: distances(anchors, intermediates),
         best: None,
         rejected: 0,
+        depth_reached: false,
     };
     let mut path = vec![Arc::new(leaf.clone())];
     let mut deferred = vec![false];
@@ -160,7 +164,13 @@ pub(crate) fn validate_path_at_depth(
         .best
         .take()
         .unwrap_or_else(|| PathValidation::new(path, false, Vec::new()));
-    if let Some(exhausted) = meter.exhausted() {
+    let exhausted = meter.exhausted().or_else(|| {
+        search.depth_reached.then_some(Exhausted {
+            limit: Limit::Depth,
+            value: meter.limits().depth as u64,
+        })
+    });
+    if let Some(exhausted) = exhausted {
         best.add_finding(Finding::new(
             ResultCode::BudgetExhausted,
             None,
@@ -221,6 +231,8 @@ struct Search<'a> {
     /// Issuer-name links from a subject name to an anchor.
     distances: HashMap<NameKey, u32>,
     best: Option<PathValidation>,
+    /// Some branch stopped at the depth limit.
+    depth_reached: bool,
     rejected: usize,
 }
 
@@ -250,8 +262,11 @@ impl Search<'_> {
             return self.finish(path, deferred, true, Vec::new());
         }
         let mut problems = Vec::new();
+        // The depth limit ends this branch only: shorter paths through the
+        // other candidates stay open (the signature and candidate budgets
+        // bound the whole search).
         if path.len() >= self.meter.limits().depth {
-            self.meter.exhaust(Limit::Depth);
+            self.depth_reached = true;
             return self.finish(path, deferred, false, problems);
         }
         let mut found_issuer = false;

@@ -28,6 +28,20 @@ pub enum ValidationLevel {
     RevocationHard,
 }
 
+/// A policy's validation level asks for: levels 0 and 1 check nothing,
+/// level 2 is soft, level 3 hard. The policy owns this mapping; the
+/// revocation module knows only its modes.
+impl From<ValidationLevel> for crate::revocation::RevocationMode {
+    fn from(level: ValidationLevel) -> Self {
+        use crate::revocation::RevocationMode;
+        match level {
+            ValidationLevel::Signature | ValidationLevel::Chain => RevocationMode::None,
+            ValidationLevel::RevocationSoft => RevocationMode::Soft,
+            ValidationLevel::RevocationHard => RevocationMode::Hard,
+        }
+    }
+}
+
 impl ValidationLevel {
     /// 0 to 3.
     pub fn value(self) -> u8 {
@@ -141,5 +155,31 @@ impl ValidationPolicy {
         options.min_rsa_bits = self.min_rsa_bits;
         options.reject_weak_algorithms = !self.allow_weak_algorithms;
         options
+    }
+}
+
+#[cfg(test)]
+mod level_tests {
+    use super::ValidationLevel;
+    use crate::revocation::RevocationMode;
+
+    #[test]
+    fn revocation_modes_from_policy_levels() {
+        assert_eq!(
+            RevocationMode::from(ValidationLevel::Signature),
+            RevocationMode::None
+        );
+        assert_eq!(
+            RevocationMode::from(ValidationLevel::Chain),
+            RevocationMode::None
+        );
+        assert_eq!(
+            RevocationMode::from(ValidationLevel::RevocationSoft),
+            RevocationMode::Soft
+        );
+        assert_eq!(
+            RevocationMode::from(ValidationLevel::RevocationHard),
+            RevocationMode::Hard
+        );
     }
 }

@@ -194,8 +194,17 @@ pub(crate) fn check(
         next_update: None,
         found_any: false,
     };
+    // Most likely first, as for issuer candidates (AKI/SKI first): CRLs
+    // whose authorityKeyIdentifier names the issuer's key, so that CRLs
+    // from other signers (each of which may need a signer path of its own)
+    // cannot spend the validation's budget before the issuer's own CRL is
+    // read. A stable sort: the given order breaks ties.
+    let mut ordered: Vec<&Arc<Crl>> = crls.iter().filter(|c| !c.is_delta()).collect();
+    if let Some(ski) = issuer.subject_key_id() {
+        ordered.sort_by_key(|c| c.authority_key_id() != Some(ski));
+    }
     for dp in &dps {
-        for crl in crls.iter().filter(|c| !c.is_delta()) {
+        for crl in ordered.iter().copied() {
             if let Some(status) =
                 process_crl(cert, issuer, &cert_issuer, dp, crl, crls, &mut state, ctx)
             {

@@ -39,19 +39,6 @@ impl FromStr for RevocationMode {
     }
 }
 
-/// A policy's validation level asks for: levels 0 and 1 check nothing,
-/// level 2 is soft, level 3 hard.
-impl From<crate::policy::ValidationLevel> for RevocationMode {
-    fn from(level: crate::policy::ValidationLevel) -> Self {
-        use crate::policy::ValidationLevel;
-        match level {
-            ValidationLevel::Signature | ValidationLevel::Chain => RevocationMode::None,
-            ValidationLevel::RevocationSoft => RevocationMode::Soft,
-            ValidationLevel::RevocationHard => RevocationMode::Hard,
-        }
-    }
-}
-
 /// What a status means for the path under a mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RevocationVerdict {
@@ -161,22 +148,9 @@ impl RevocationOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::ValidationLevel;
 
     #[test]
-    fn modes_from_policy_levels_and_text() {
-        assert_eq!(
-            RevocationMode::from(ValidationLevel::Chain),
-            RevocationMode::None
-        );
-        assert_eq!(
-            RevocationMode::from(ValidationLevel::RevocationSoft),
-            RevocationMode::Soft
-        );
-        assert_eq!(
-            RevocationMode::from(ValidationLevel::RevocationHard),
-            RevocationMode::Hard
-        );
+    fn modes_from_text() {
         assert_eq!(
             "HARD".parse::<RevocationMode>().unwrap(),
             RevocationMode::Hard

@@ -43,9 +43,12 @@ pub fn run(args: ServeArgs) -> ExitCode {
     runtime.block_on(async {
         match Server::bind(config).await {
             Ok(server) => {
+                // Handlers first: a script may send SIGTERM as soon as it
+                // reads the address.
+                let shutdown = shutdown_signal();
                 // The bound address on stdout, for scripts that listen on :0.
                 println!("listening on {}", server.local_addr());
-                server.run(shutdown_signal()).await;
+                server.run(shutdown).await;
                 ExitCode::SUCCESS
             }
             Err(e) => bad_input(&e.to_string()),

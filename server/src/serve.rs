@@ -42,8 +42,9 @@ pub enum ServerError {
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// let config = validate_server::Config::from_file("examples/server/config.toml".as_ref())?;
 /// let server = validate_server::Server::bind(config).await?;
+/// let shutdown = validate_server::shutdown_signal(); // handlers installed now
 /// println!("listening on {}", server.local_addr());
-/// server.run(validate_server::shutdown_signal()).await;
+/// server.run(shutdown).await;
 /// # Ok(()) }
 /// ```
 pub struct Server {
@@ -167,31 +168,53 @@ async fn serve_connection(
     Ok(())
 }
 
-/// Completes on SIGTERM or SIGINT (Ctrl-C).
-pub async fn shutdown_signal() {
-    let interrupt = async {
+/// Completes on SIGTERM or SIGINT (Ctrl-C). The handlers are installed
+/// when this is called, not when the future is first polled: a signal that
+/// arrives between the caller's "listening on" line and the first poll is
+/// still a clean shutdown (exit 0), never the default action's kill.
+/// Call it inside the runtime.
+pub fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let interrupt = signal(SignalKind::interrupt());
+        let terminate = signal(SignalKind::terminate());
+        async move {
+            let interrupt = async {
+                match interrupt {
+                    Ok(mut s) => {
+                        s.recv().await;
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "cannot listen for SIGINT");
+                        std::future::pending::<()>().await;
+                    }
+                }
+            };
+            let terminate = async {
+                match terminate {
+                    Ok(mut s) => {
+                        s.recv().await;
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "cannot listen for SIGTERM");
+                        std::future::pending::<()>().await;
+                    }
+                }
+            };
+            tokio::select! {
+                () = interrupt => tracing::info!("SIGINT"),
+                () = terminate => tracing::info!("SIGTERM"),
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    async {
         if let Err(e) = tokio::signal::ctrl_c().await {
-            tracing::error!(error = %e, "cannot listen for SIGINT");
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => tracing::info!("SIGINT"),
-        () = terminate => tracing::info!("SIGTERM"),
+        tracing::info!("Ctrl-C");
     }
 }
 

@@ -201,14 +201,31 @@ impl ValidationRequest {
 }
 
 /// Decodes base64 that may be wrapped in lines or PEM armour-free text.
+/// Unwrapped text (the usual request field) is decoded in place; wrapped
+/// text is compacted byte-wise first (removing ASCII bytes keeps UTF-8
+/// valid), never char by char: fields of tens of megabytes pass here.
 pub(crate) fn decode_base64(text: &str, field: &str) -> Result<Vec<u8>, String> {
-    let compact: String = text.chars().filter(|c| !c.is_ascii_whitespace()).collect();
-    Base64::decode_vec(&compact).map_err(|e| format!("{field} is not valid base64: {e}"))
+    let invalid = |e: &dyn std::fmt::Display| format!("{field} is not valid base64: {e}");
+    if !text.bytes().any(|b| b.is_ascii_whitespace()) {
+        return Base64::decode_vec(text).map_err(|e| invalid(&e));
+    }
+    let compact: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    let compact = std::str::from_utf8(&compact).map_err(|e| invalid(&e))?;
+    Base64::decode_vec(compact).map_err(|e| invalid(&e))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base64_with_and_without_line_breaks() {
+        assert_eq!(decode_base64("aGVsbG8=", "f").unwrap(), b"hello");
+        assert_eq!(decode_base64(" aGVs\r\nbG8=\n", "f").unwrap(), b"hello");
+        let err = decode_base64("aGVs bG8", "signedText").unwrap_err();
+        assert!(err.starts_with("signedText is not valid base64"), "{err}");
+        assert!(decode_base64("a\u{e9}GVsbG8=", "f").is_err());
+    }
 
     #[test]
     fn signed_text_packs() {

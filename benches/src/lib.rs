@@ -49,3 +49,80 @@ pub fn openssl(dir: &Path, args: &[&str]) {
         .expect("run openssl");
     assert!(status.success(), "openssl {args:?}");
 }
+
+/// Makes root, intermediate and leaf with keys of `keygen` (openssl genpkey options).
+pub fn make_chain(dir: &Path, keygen: &[&str]) {
+    std::fs::write(
+        dir.join("ext.cnf"),
+        "[ca]\nbasicConstraints=critical,CA:true\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n\
+         [leaf]\nbasicConstraints=critical,CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=codeSigning\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n",
+    )
+    .unwrap();
+    for name in ["root", "int", "leaf"] {
+        let mut args = vec!["genpkey", "-out"];
+        let key = format!("{name}.key");
+        args.push(&key);
+        args.extend_from_slice(keygen);
+        openssl(dir, &args);
+    }
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-new",
+            "-key",
+            "root.key",
+            "-subj",
+            "/CN=Bench Root",
+            "-days",
+            "3650",
+            "-sha256",
+            "-extensions",
+            "ca",
+            "-config",
+            "ext.cnf",
+            "-out",
+            "root.pem",
+        ],
+    );
+    for (name, issuer, ext, serial) in [("int", "root", "ca", "2"), ("leaf", "int", "leaf", "3")] {
+        let (key, csr, pem) = (
+            format!("{name}.key"),
+            format!("{name}.csr"),
+            format!("{name}.pem"),
+        );
+        let subject = format!("/CN=Bench {name}");
+        openssl(
+            dir,
+            &[
+                "req", "-new", "-key", &key, "-subj", &subject, "-out", &csr, "-config", "ext.cnf",
+            ],
+        );
+        let (ca, ca_key) = (format!("{issuer}.pem"), format!("{issuer}.key"));
+        openssl(
+            dir,
+            &[
+                "x509",
+                "-req",
+                "-in",
+                &csr,
+                "-CA",
+                &ca,
+                "-CAkey",
+                &ca_key,
+                "-set_serial",
+                serial,
+                "-days",
+                "3650",
+                "-sha256",
+                "-extfile",
+                "ext.cnf",
+                "-extensions",
+                ext,
+                "-out",
+                &pem,
+            ],
+        );
+    }
+}

@@ -3,6 +3,7 @@
 //! prints; no rule lives here.
 
 mod archive;
+mod batch;
 mod cert;
 mod chain;
 mod codesign;

@@ -50,8 +50,12 @@ pub struct PolicyArgs {
 #[derive(Args)]
 pub struct VerifyArgs {
     /// The signature (or certificates for P7B / X509), DER, PEM or base64.
-    #[arg(long)]
-    signature: PathBuf,
+    #[arg(long, required_unless_present = "batch")]
+    signature: Option<PathBuf>,
+    /// Validate one request per line of this JSON-lines file (the `validate
+    /// request` shape) on every core; one report per line, in input order.
+    #[arg(long, conflicts_with_all = ["signature", "content", "signature_type", "certificate", "algorithm", "pdf_password"])]
+    batch: Option<PathBuf>,
     /// Detached content.
     #[arg(long)]
     content: Option<PathBuf>,
@@ -84,11 +88,20 @@ pub struct RequestArgs {
 }
 
 pub fn run_verify(args: VerifyArgs) -> ExitCode {
-    if let Some(code) = verify_pdf(&args) {
+    let signature_path = match (&args.batch, &args.signature) {
+        (Some(batch), _) => return crate::batch::run(batch, &args.policy),
+        (None, Some(path)) => path.clone(),
+        (None, None) => return bad_input("give --signature FILE or --batch FILE.jsonl"),
+    };
+    run_one(&args, &signature_path)
+}
+
+fn run_one(args: &VerifyArgs, signature_path: &Path) -> ExitCode {
+    if let Some(code) = verify_pdf(args, signature_path) {
         return code;
     }
     if let Some(code) = crate::codesign::verify(
-        &args.signature,
+        signature_path,
         args.signature_type.as_deref(),
         &args.policy,
         args.format,
@@ -98,16 +111,16 @@ pub fn run_verify(args: VerifyArgs) -> ExitCode {
     let prepared = (|| {
         let validator = load_validator(&args.policy)?;
         let at = time(&args.policy)?;
-        let signature = input::read_file(&args.signature)?;
+        let signature = input::read_file(signature_path)?;
         let request = ValidationRequest {
             signature_type: match &args.signature_type {
                 Some(t) => t.clone(),
                 None => SignatureType::detect(&signature, args.content.is_some())
-                    .map_err(|e| format!("{}: {e}", args.signature.display()))?
+                    .map_err(|e| format!("{}: {e}", signature_path.display()))?
                     .ok_or_else(|| {
                         format!(
                             "{}: neither a CMS signature nor certificates; give --type",
-                            args.signature.display()
+                            signature_path.display()
                         )
                     })?
                     .name()
@@ -141,10 +154,10 @@ pub fn run_verify(args: VerifyArgs) -> ExitCode {
 
 /// A PDF (detected by its `%PDF-` header, or `--type PAdES`) is read
 /// through `Read + Seek`, never whole; `None` for other inputs.
-fn verify_pdf(args: &VerifyArgs) -> Option<ExitCode> {
-    let mut file = match std::fs::File::open(&args.signature) {
+fn verify_pdf(args: &VerifyArgs, signature_path: &Path) -> Option<ExitCode> {
+    let mut file = match std::fs::File::open(signature_path) {
         Ok(f) => f,
-        Err(e) => return Some(bad_input(&format!("{}: {e}", args.signature.display()))),
+        Err(e) => return Some(bad_input(&format!("{}: {e}", signature_path.display()))),
     };
     let mut head = [0u8; 5];
     let n = file.read(&mut head).unwrap_or(0);

@@ -534,6 +534,65 @@ fn verify_cases(d: &mut Driver, scratch: &Path) {
         ],
     );
     assert_eq!(r["policy"]["signature"]["type"], "PAdES", "{r}");
+
+    // A batch: one request per line, one report per line in input order.
+    let b64 = |path: &str| Base64::encode_string(&std::fs::read(path).unwrap());
+    let good = format!(
+        r#"{{"signatureType":"CAdES-Explicit","signature":"{}","signedText":"{}","signedTextPack":"BASE64"}}"#,
+        b64(&sig),
+        b64(&content)
+    );
+    let tampered = format!(
+        r#"{{"signatureType":"CAdES-Explicit","signature":"{}","signedText":"{}","signedTextPack":"BASE64"}}"#,
+        b64(&sig),
+        Base64::encode_string(b"tampered")
+    );
+    let batch = scratch.join("batch.jsonl");
+    std::fs::write(
+        &batch,
+        format!("{good}\n{tampered}\n\n{{not json\n{good}\n"),
+    )
+    .unwrap();
+    let batch = batch.to_string_lossy().into_owned();
+    let batch_args = |file: &str| -> Vec<String> {
+        [
+            "verify",
+            "--batch",
+            file,
+            "--anchors",
+            &root,
+            "--intermediates",
+            &intermediate,
+            "--at",
+            AT,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let args = batch_args(&batch);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = d.expect(1, &args, "");
+    let reports: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(reports.len(), 4, "{reports:?}");
+    assert_eq!(reports[0]["policy"]["resultStatus"], 0, "{}", reports[0]);
+    assert_eq!(reports[1]["policy"]["resultStatus"], 2, "{}", reports[1]);
+    assert!(reports[1].to_string().contains("30205"), "{}", reports[1]);
+    assert!(reports[2]["policy"].is_null(), "{}", reports[2]);
+    assert_eq!(reports[3], reports[0]);
+    // Every line acceptable: exit 0; an unreadable file: exit 2.
+    let only_good = scratch.join("good.jsonl");
+    std::fs::write(&only_good, format!("{good}\n{good}")).unwrap();
+    let args = batch_args(&only_good.to_string_lossy());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    d.expect(0, &args, "");
+    let args = batch_args("/nonexistent/batch.jsonl");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    d.expect(2, &args, "");
 }
 
 fn request_cases(d: &mut Driver) {

@@ -87,11 +87,7 @@ impl KeyCache {
     }
 }
 
-fn lookup(
-    map: &Entries,
-    hash: u64,
-    identity: &[u8],
-) -> Option<Arc<PreparedKey>> {
+fn lookup(map: &Entries, hash: u64, identity: &[u8]) -> Option<Arc<PreparedKey>> {
     map.get(&hash)?
         .iter()
         .find(|(key, _)| **key == *identity)

@@ -361,6 +361,44 @@ int validate_archive_query(const struct validate_archive *archive,
                            char **out_response);
 
 /*
+ Verifies `count` CMS SignedData at once, on every core, each exactly as
+ `validate_verify_cms` does: `signatures[i]` (`signature_lens[i]` bytes)
+ with the detached content `contents[i]` (`content_lens[i]` bytes;
+ `contents` may be null for all-attached signatures, and an entry null
+ with length 0 for one). `*out_reports` receives a JSON array of the
+ seed's reports, in input order.
+
+ # Safety
+ `signatures` and `signature_lens` point to `count` entries (or are null
+ when `count` is 0); `contents` and `content_lens` likewise or are null;
+ every buffer points to its length of readable bytes; other pointers as
+ for `validate_verify_cms`.
+ */
+int validate_verify_cms_many(const struct validate_validator *validator,
+                             size_t count,
+                             const uint8_t *const *signatures,
+                             const size_t *signature_lens,
+                             const uint8_t *const *contents,
+                             const size_t *content_lens,
+                             const char *at,
+                             char **out_reports);
+
+/*
+ Validates `count` requests in the seed's JSON shape at once, on every
+ core, each exactly as `validate_request` does. `*out_reports` receives
+ a JSON array of the seed's reports, in input order.
+
+ # Safety
+ `requests` points to `count` NUL-terminated strings (or is null when
+ `count` is 0); other pointers as for `validate_request`.
+ */
+int validate_request_many(const struct validate_validator *validator,
+                          size_t count,
+                          const char *const *requests,
+                          const char *at,
+                          char **out_reports);
+
+/*
  Verifies a signed NuGet package or an Authenticode-signed PE file
  (`file`, `file_len` bytes; told apart by their structure) with the
  validator's policy at `at` (null: now). `*out_result` receives the

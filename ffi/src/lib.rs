@@ -21,6 +21,7 @@
 #![deny(missing_docs)]
 
 pub mod api;
+mod batch;
 mod codesign;
 pub mod codesign_api;
 

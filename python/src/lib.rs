@@ -17,6 +17,7 @@ use std::sync::{Arc, Mutex};
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
+use pyo3::types::PyBytes;
 
 use api::{BindError, BindResult};
 
@@ -116,6 +117,44 @@ impl NativeValidator {
     ) -> PyResult<String> {
         let v = &self.inner;
         done(py.detach(|| api::verify_cms(v, signature, content, api::parse_time(at)?)))
+    }
+
+    /// Verifies many CMS SignedData (pairs of signature and detached
+    /// content or None) in one call, on every core, without the GIL; a JSON
+    /// array of reports in input order.
+    #[pyo3(signature = (inputs, at=None))]
+    fn verify_cms_many(
+        &self,
+        py: Python<'_>,
+        inputs: Vec<(Bound<'_, PyBytes>, Option<Bound<'_, PyBytes>>)>,
+        at: Option<&str>,
+    ) -> PyResult<String> {
+        let v = &self.inner;
+        // Borrowed from the (immutable) bytes objects, which the list keeps alive.
+        let inputs: Vec<vcore::validator::CmsInput<'_>> = inputs
+            .iter()
+            .map(|(signature, content)| {
+                vcore::validator::CmsInput::new(
+                    signature.as_bytes(),
+                    content.as_ref().map(|c| c.as_bytes()),
+                )
+            })
+            .collect();
+        done(py.detach(|| api::verify_cms_many(v, &inputs, api::parse_time(at)?)))
+    }
+
+    /// Validates many requests (seed JSON texts) in one call, on every
+    /// core, without the GIL; a JSON array of reports in input order.
+    #[pyo3(signature = (requests, at=None))]
+    fn validate_json_many(
+        &self,
+        py: Python<'_>,
+        requests: Vec<String>,
+        at: Option<&str>,
+    ) -> PyResult<String> {
+        let v = &self.inner;
+        let texts: Vec<&str> = requests.iter().map(String::as_str).collect();
+        done(py.detach(|| api::validate_request_many(v, &texts, api::parse_time(at)?)))
     }
 
     /// Verifies the XML signatures of a document; the report JSON.

@@ -201,6 +201,28 @@ def test_cms_from_the_examples(example_validator: Validator, examples: Path) -> 
     assert garbage.status == 2 and garbage.op_result.result_list[0].code == 30002
 
 
+def test_verify_many_equals_one_by_one_in_order(example_validator: Validator, examples: Path) -> None:
+    """One call for many signatures (on every core, without the GIL): the
+    reports equal verify_cms's, in input order."""
+    sig = (examples / "signatures/detached.p7s").read_bytes()
+    content = (examples / "signatures/content.txt").read_bytes()
+    attached = examples / "signatures/attached.p7m"
+    inputs = [(sig, content), (sig, b"tampered"), attached, b"garbage"] * 8
+    reports = example_validator.verify_many(inputs, at=AT)
+    assert len(reports) == len(inputs)
+    expected = [
+        example_validator.verify_cms(*(i if isinstance(i, tuple) else (i,)), at=AT) for i in inputs
+    ]
+    assert [r.to_dict() for r in reports] == [e.to_dict() for e in expected]
+    assert [r.is_acceptable for r in reports[:4]] == [True, False, True, False]
+    requests = [chain_request(examples), "{not json"] * 4
+    many = example_validator.validate_many(requests, at=AT)
+    assert [r.to_dict() for r in many] == [example_validator.validate(r, at=AT).to_dict() for r in requests]
+    assert example_validator.verify_many([], at=AT) == []
+    with pytest.raises(TypeError):
+        example_validator.verify_many([(sig, content, b"extra")], at=AT)
+
+
 def test_every_door_gives_the_request_report(example_validator: Validator, examples: Path) -> None:
     """verify_cms, validate_certificates and validate give the same report
     for the same input (one engine behind every door)."""

@@ -220,6 +220,58 @@ int main(int argc, char **argv) {
   validate_string_free(result);
   CHECK(validate_verify_cms(v, NULL, 5, NULL, 0, NULL, &result) == VALIDATE_STATUS_NULL_POINTER, "null signature");
 
+  /* --- many CMS signatures in one call: a JSON array, in input order, of
+   * exactly the one-by-one reports --- */
+  {
+    const unsigned char *sigs[4] = {p7s, p7s, p7m, (const unsigned char *)"garbage"};
+    size_t sig_lens[4] = {p7s_len, p7s_len, p7m_len, 7};
+    const unsigned char *contents[4] = {content, (const unsigned char *)"tampered", NULL, NULL};
+    size_t content_lens[4] = {content_len, 8, 0, 0};
+    char *many = NULL;
+    CHECK(validate_verify_cms_many(v, 4, sigs, sig_lens, contents, content_lens, AT, &many) == VALIDATE_STATUS_OK,
+          "many CMS");
+    size_t expected_len = 3, at_most = 1 << 20;
+    char *expected = malloc(at_most);
+    strcpy(expected, "[");
+    for (int i = 0; i < 4; i++) {
+      char *one = NULL;
+      CHECK(validate_verify_cms(v, sigs[i], sig_lens[i], contents[i], content_lens[i], AT, &one) == VALIDATE_STATUS_OK,
+            "one CMS");
+      expected_len += strlen(one) + 1;
+      if (one && expected_len < at_most) {
+        if (i > 0) strcat(expected, ",");
+        strcat(expected, one);
+      }
+      validate_string_free(one);
+    }
+    strcat(expected, "]");
+    CHECK(many != NULL && strcmp(many, expected) == 0, "many CMS equal the one-by-one reports, in order");
+    validate_string_free(many);
+    free(expected);
+    many = NULL;
+    CHECK(validate_verify_cms_many(v, 3, sigs, sig_lens, NULL, NULL, AT, &many) == VALIDATE_STATUS_OK && many &&
+              many[0] == '[' && CONTAINS(many, "\"type\":\"CAdES\""),
+          "many CMS without contents");
+    validate_string_free(many);
+    many = NULL;
+    CHECK(validate_verify_cms_many(v, 0, NULL, NULL, NULL, NULL, AT, &many) == VALIDATE_STATUS_OK && many &&
+              strcmp(many, "[]") == 0,
+          "an empty batch");
+    validate_string_free(many);
+    CHECK(validate_verify_cms_many(v, 2, NULL, sig_lens, NULL, NULL, AT, &many) == VALIDATE_STATUS_NULL_POINTER,
+          "null signature array");
+    CHECK(validate_verify_cms_many(NULL, 0, NULL, NULL, NULL, NULL, AT, &many) == VALIDATE_STATUS_NULL_POINTER,
+          "null validator (many CMS)");
+    const char *requests[2] = {"{\"signatureType\":\"nonsense\"}", "{not json"};
+    many = NULL;
+    CHECK(validate_request_many(v, 2, requests, AT, &many) == VALIDATE_STATUS_OK && many && many[0] == '[' &&
+              CONTAINS(many, "nonsense"),
+          "many requests");
+    validate_string_free(many);
+    const char *with_null[2] = {requests[0], NULL};
+    CHECK(validate_request_many(v, 2, with_null, AT, &many) == VALIDATE_STATUS_NULL_POINTER, "a null request");
+  }
+
   /* --- XML signatures (XAdES / XML-DSig) --- */
   char xml_dir[4096];
   snprintf(xml_dir, sizeof xml_dir, "%s/../tests/xades", ex);

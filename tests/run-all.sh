@@ -18,6 +18,9 @@ pip_install -r server/tests/requirements.txt
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+# The core's default build (pure Rust, no AWS-LC, no HTTP), which the
+# workspace build never sees: every other crate turns the features on.
+cargo check -p validate --lib --locked
 # libvalidate.so / .a for the C tests (cargo test builds no cdylib for them).
 cargo build -p validate-ffi --locked
 cargo test --workspace --locked

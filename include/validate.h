@@ -16,6 +16,16 @@
 #include <stdint.h>
 
 /*
+ Largest byte buffer any function takes: 512 MiB, the CMS limit for a
+ whole message (`validate::cms::Limits::max_input_size`), the largest
+ input the core holds in memory. A larger `len` is refused before the
+ buffer is read or copied.
+ */
+#define VALIDATE_MAX_BUFFER_SIZE ((512 * 1024) * 1024)
+
+
+
+/*
  The status codes of the C ABI (`validate_status` in the header) and the
  kinds of the Python exceptions.
  */

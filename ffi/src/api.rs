@@ -122,17 +122,43 @@ pub fn policy_from_json(json: &str, base: Option<&Path>) -> BindResult<Validatio
     let file = PolicyFile::from_json(json)?;
     Ok(file.into_policy(|name| {
         let full = base.join(name);
-        std::fs::read(&full).map_err(|e| vcore::Error::Invalid {
+        read_file(&full, "a policy certificate file").map_err(|e| vcore::Error::Invalid {
             what: "policy file",
             rule: format!("{}: {e}", full.display()),
         })
     })?)
 }
 
+/// Largest file a binding reads from a path (a policy file, the
+/// certificate files it names): the CLI's limit for every input file,
+/// [`vcore::MAX_BUNDLE_SIZE`] (64 MiB). Reading stops one byte past it.
+pub const MAX_FILE_SIZE: usize = vcore::MAX_BUNDLE_SIZE;
+
+/// Reads the file at `path`, at most [`MAX_FILE_SIZE`] bytes (`/dev/zero`
+/// or a FIFO that never ends costs the limit, not memory without bound).
+fn read_file(path: &Path, what: &'static str) -> vcore::Result<Vec<u8>> {
+    let file = std::fs::File::open(path).map_err(|e| vcore::Error::Invalid {
+        what,
+        rule: e.to_string(),
+    })?;
+    vcore::read_limited(file, MAX_FILE_SIZE, what)
+}
+
 /// A policy from a policy file; names in it are relative to its folder.
 pub fn policy_from_path(path: &Path) -> BindResult<ValidationPolicy> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| BindError::new(ValidateStatus::Io, format!("{}: {e}", path.display())))?;
+    let bytes = read_file(path, "a policy file").map_err(|e| {
+        let status = match e {
+            vcore::Error::TooLarge { .. } => ValidateStatus::InvalidInput,
+            _ => ValidateStatus::Io,
+        };
+        BindError::new(status, format!("{}: {e}", path.display()))
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        BindError::new(
+            ValidateStatus::InvalidUtf8,
+            format!("{}: not UTF-8 text: {e}", path.display()),
+        )
+    })?;
     policy_from_json(&text, Some(path.parent().unwrap_or(Path::new("."))))
         .map_err(|e| BindError::new(e.status, format!("{}: {}", path.display(), e.message)))
 }

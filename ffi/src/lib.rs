@@ -114,13 +114,28 @@ unsafe fn optional_str<'a>(ptr: *const c_char, what: &str) -> BindResult<Option<
     })
 }
 
-/// A byte buffer argument; null is accepted only with length 0.
+/// Largest byte buffer any function takes: 512 MiB, the CMS limit for a
+/// whole message (`validate::cms::Limits::max_input_size`), the largest
+/// input the core holds in memory. A larger `len` is refused before the
+/// buffer is read or copied.
+pub const VALIDATE_MAX_BUFFER_SIZE: usize = 512 * 1024 * 1024;
+
+/// A byte buffer argument; null is accepted only with length 0; over
+/// [`VALIDATE_MAX_BUFFER_SIZE`] is refused naming the argument and the limit.
 ///
 /// # Safety
 /// When non-null, `ptr` points to `len` readable bytes valid for `'a`.
 unsafe fn bytes<'a>(ptr: *const u8, len: usize, what: &str) -> BindResult<&'a [u8]> {
     if ptr.is_null() {
         return if len == 0 { Ok(&[]) } else { Err(null(what)) };
+    }
+    if len > VALIDATE_MAX_BUFFER_SIZE {
+        return Err(BindError::new(
+            ValidateStatus::InvalidInput,
+            format!(
+                "{what} is {len} bytes, over the limit of {VALIDATE_MAX_BUFFER_SIZE} bytes for a buffer"
+            ),
+        ));
     }
     // SAFETY: non-null, and the caller promises `len` readable bytes that
     // outlive the call.

@@ -2,6 +2,8 @@
 //! SHA-256, RFC 5758 3.2), so that a fuzzer-chosen name, extension or
 //! serial reaches path validation behind a valid signature.
 
+use std::sync::OnceLock;
+
 use p256::ecdsa::{Signature, SigningKey};
 use signature::Signer;
 
@@ -12,20 +14,40 @@ const ECDSA_SHA256: &[u8] = &[
     0x30, 0x0A, 0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x02,
 ];
 
-/// A fixed P-256 key, one of a few (`index` modulo their number).
-pub fn key(index: u8) -> SigningKey {
-    // Small scalars are valid private keys; the keys are for tests only.
-    let mut bytes = [0u8; 32];
-    bytes[31] = 1 + index % 4;
-    bytes[0] = 0x11;
-    match SigningKey::from_slice(&bytes) {
-        Ok(k) => k,
-        Err(e) => panic!("fixed P-256 key: {e}"),
-    }
+/// How many fixed keys there are.
+const KEYS: usize = 4;
+
+fn keys() -> &'static [(SigningKey, Vec<u8>)] {
+    static ALL: OnceLock<Vec<(SigningKey, Vec<u8>)>> = OnceLock::new();
+    ALL.get_or_init(|| {
+        (0..KEYS as u8)
+            .map(|i| {
+                // Small scalars are valid private keys; the keys are for tests only.
+                let mut bytes = [0u8; 32];
+                bytes[31] = 1 + i;
+                bytes[0] = 0x11;
+                let key = match SigningKey::from_slice(&bytes) {
+                    Ok(k) => k,
+                    Err(e) => panic!("fixed P-256 key: {e}"),
+                };
+                let spki = spki_of(&key);
+                (key, spki)
+            })
+            .collect()
+    })
 }
 
-/// The SubjectPublicKeyInfo of `key` (RFC 5480 2).
-pub fn spki(key: &SigningKey) -> Vec<u8> {
+/// A fixed P-256 key, one of a few (`index` modulo their number), made once.
+pub fn key(index: u8) -> &'static SigningKey {
+    &keys()[usize::from(index) % KEYS].0
+}
+
+/// The SubjectPublicKeyInfo (RFC 5480 2) of [`key`]`(index)`.
+pub fn spki(index: u8) -> &'static [u8] {
+    &keys()[usize::from(index) % KEYS].1
+}
+
+fn spki_of(key: &SigningKey) -> Vec<u8> {
     let point = key.verifying_key().to_sec1_point(false);
     let alg = seq(&[
         &[0x06, 0x07, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01],

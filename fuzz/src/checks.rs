@@ -153,8 +153,13 @@ fn anchor_name() -> Vec<u8> {
     build::name(&[(6, b"GB"), (3, b"Fuzz Root")])
 }
 
-/// A self-signed fuzz root (key 0), its DER.
+/// A self-signed fuzz root (key 0), its DER, made once.
 fn fuzz_root() -> Vec<u8> {
+    static ROOT: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    ROOT.get_or_init(make_fuzz_root).clone()
+}
+
+fn make_fuzz_root() -> Vec<u8> {
     let key = build::key(0);
     let n = anchor_name();
     let bc = build::extension(&[0x55, 0x1D, 0x13], true, &[0x30, 0x03, 0x01, 0x01, 0xFF]);
@@ -163,27 +168,26 @@ fn fuzz_root() -> Vec<u8> {
         serial: &[1],
         issuer: &n,
         subject: &n,
-        spki: &build::spki(&key),
+        spki: build::spki(0),
         extensions: &[bc, ku],
     }
     .encode();
-    build::certificate(&tbs, &key, None)
+    build::certificate(&tbs, key, None)
 }
 
 /// `name`: the input is the subject Name of a signed leaf: when the leaf
 /// parses, the subject re-encodes to exactly the input, its text renders,
 /// and the path to the fuzz root validates within the budget.
 pub fn check_name(data: &[u8]) {
-    let key = build::key(1);
     let tbs = build::Tbs {
         serial: &[2],
         issuer: &anchor_name(),
         subject: data,
-        spki: &build::spki(&key),
+        spki: build::spki(1),
         extensions: &[],
     }
     .encode();
-    let der = build::certificate(&tbs, &build::key(0), None);
+    let der = build::certificate(&tbs, build::key(0), None);
     let Ok(leaf) = Certificate::from_der(&der) else {
         return;
     };
@@ -240,23 +244,23 @@ pub fn check_general_name(data: &[u8]) {
         serial: &[3],
         issuer: &anchor_name(),
         subject: &ca_name,
-        spki: &build::spki(&ca_key),
+        spki: build::spki(1),
         extensions: &[
             build::extension(&[0x55, 0x1D, 0x13], true, &[0x30, 0x03, 0x01, 0x01, 0xFF]),
             build::extension(&[0x55, 0x1D, 0x1E], true, nc),
         ],
     }
     .encode();
-    let ca = build::certificate(&ca_tbs, &build::key(0), None);
+    let ca = build::certificate(&ca_tbs, build::key(0), None);
     let leaf_tbs = build::Tbs {
         serial: &[4],
         issuer: &ca_name,
         subject: &build::name(&[(3, b"leaf")]),
-        spki: &build::spki(&build::key(2)),
+        spki: build::spki(2),
         extensions: &[build::extension(&[0x55, 0x1D, 0x11], false, san)],
     }
     .encode();
-    let der = build::certificate(&leaf_tbs, &ca_key, None);
+    let der = build::certificate(&leaf_tbs, ca_key, None);
     let Ok(leaf) = Certificate::from_der(&der) else {
         return;
     };
@@ -376,11 +380,11 @@ pub fn check_ocsp_request(data: &[u8]) {
         serial,
         issuer: &anchor_name(),
         subject: &build::name(&[(3, b"leaf")]),
-        spki: &build::spki(&build::key(2)),
+        spki: build::spki(2),
         extensions: &[],
     }
     .encode();
-    let Ok(leaf) = Certificate::from_der(&build::certificate(&tbs, &build::key(0), None)) else {
+    let Ok(leaf) = Certificate::from_der(&build::certificate(&tbs, build::key(0), None)) else {
         return;
     };
     use sha2::Digest;

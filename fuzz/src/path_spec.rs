@@ -200,13 +200,13 @@ pub fn check_cert_path(data: &[u8]) {
             serial: &serial,
             issuer: &issuer_name,
             subject: &subject_name,
-            spki: &build::spki(&build::key(c.key)),
+            spki: build::spki(c.key),
             extensions: &exts,
         }
         .encode();
         let signer = if i == 0 { c.key } else { issuer_spec.key };
         ders.push((
-            build::certificate(&tbs, &build::key(signer), c.corrupt),
+            build::certificate(&tbs, build::key(signer), c.corrupt),
             c.corrupt.is_some(),
         ));
     }

@@ -39,6 +39,7 @@ __all__ = [
     "InvalidArgumentError",
     "InvalidInputError",
     "JsonObject",
+    "MAX_FILE_SIZE",
     "MissingScopeError",
     "Policy",
     "PolicyResult",
@@ -55,6 +56,12 @@ __all__ = [
 __version__: str = _native.__version__
 
 PathLike = Union[str, "os.PathLike[str]"]
+
+#: Largest file read from a path (64 MiB, the CLI's and the C ABI's limit
+#: for every input file): reading stops one byte past it with an
+#: ``InvalidInputError`` naming the input and the limit, so ``/dev/zero`` or
+#: a FIFO that never ends costs the limit, not memory without bound.
+MAX_FILE_SIZE: int = 64 * 1024 * 1024
 CertificateInput = Union[bytes, bytearray, memoryview, str, "os.PathLike[str]", "Certificate"]
 
 
@@ -377,9 +384,18 @@ def _bytes(value: Any, what: str) -> bytes:
     if isinstance(value, os.PathLike):
         try:
             with open(value, "rb") as f:
-                return f.read()
+                data = f.read(MAX_FILE_SIZE + 1)
         except OSError as e:
             raise FileError(f"{what}: {e}", 5) from e
+        if len(data) > MAX_FILE_SIZE:
+            # The exception's traceback keeps this frame: drop the buffer
+            # first, so that a caller holding the error does not hold it.
+            del data
+            raise InvalidInputError(
+                f"{what}: {os.fspath(value)!r} is over the limit of {MAX_FILE_SIZE} bytes for an input file",
+                4,
+            )
+        return data
     raise TypeError(f"{what}: expected bytes, PEM text or a pathlib.Path, not {type(value).__name__}")
 
 

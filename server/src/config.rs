@@ -279,6 +279,9 @@ struct RawLimits {
 const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 /// Default health probe cadence.
 const DEFAULT_HEALTH_INTERVAL: Duration = Duration::from_secs(300);
+/// Largest configuration file read (1 MiB: a configuration with hundreds
+/// of tenants is tens of KiB); reading stops one byte past it.
+pub const MAX_CONFIG_SIZE: usize = 1024 * 1024;
 /// Default archive connections: one per core of a small machine, twice.
 const DEFAULT_ARCHIVE_CONNECTIONS: usize = 4;
 
@@ -286,10 +289,20 @@ impl Config {
     /// Reads and checks a configuration file; relative paths in it are
     /// relative to its folder.
     pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        let read = |source| ConfigError::Read {
             path: path.to_path_buf(),
             source,
-        })?;
+        };
+        let file = std::fs::File::open(path).map_err(read)?;
+        let bytes = validate::read_limited(file, MAX_CONFIG_SIZE, "a server configuration file")
+            .map_err(|e| {
+                read(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    e.to_string(),
+                ))
+            })?;
+        let text = String::from_utf8(bytes)
+            .map_err(|e| read(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
         let base = path.parent().unwrap_or(Path::new("."));
         Config::from_toml(&text, base).map_err(|e| match e {
             ConfigError::Syntax { message, .. } => ConfigError::Syntax {

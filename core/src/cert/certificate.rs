@@ -127,6 +127,16 @@ impl Certificate {
         let asn1 = CertificateAsn1::from_der(der).map_err(|e| Error::der("Certificate", e))?;
         let tbs = tbs_range(der).map_err(|e| Error::der("Certificate", e))?;
         let t = asn1.tbs;
+        if t.version == Some(0) {
+            // X.690 11.5: DER omits a value equal to its DEFAULT; RFC 5280
+            // 4.1: `version [0] EXPLICIT Version DEFAULT v1`. An explicit v1
+            // is BER, and a strict decoder re-encodes different bytes than
+            // the issuer signed (BoringSSL refuses it too).
+            return Err(Error::Der {
+                what: "Certificate",
+                detail: "version v1 is encoded explicitly; DER omits a DEFAULT value (X.690 11.5, RFC 5280 4.1)".into(),
+            });
+        }
         let extensions = t
             .extensions
             .unwrap_or_default()

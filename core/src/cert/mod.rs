@@ -19,5 +19,5 @@ pub use extensions::{Extension, ExtensionValue, KeyUsage};
 pub use name::{DistinguishedName, NameAttribute};
 pub(crate) use pem::{blocks as pem_blocks, looks_like_pem};
 pub use public_key::PublicKeyInfo;
-pub use serial::SerialNumber;
 pub(crate) use serial::hex_upper;
+pub use serial::{MAX_DECIMAL_SERIAL_OCTETS, SerialNumber};

@@ -4,6 +4,14 @@
 
 use std::fmt::Write as _;
 
+/// Longest serial, in content octets, that [`SerialNumber::to_decimal`]
+/// renders in decimal: 64, over three times the 20 octets RFC 5280
+/// 4.1.2.2 allows (a longer serial is reported as a profile finding).
+/// Conversion to decimal costs the square of the length (a 64 KiB serial
+/// took 25 s); a longer serial is given in hexadecimal with a `0x` prefix,
+/// linear in its length.
+pub const MAX_DECIMAL_SERIAL_OCTETS: usize = 64;
+
 /// A serial number as encoded in the certificate.
 ///
 /// ```
@@ -51,8 +59,26 @@ impl SerialNumber {
         format!("{sign}{}", hex_upper(trimmed))
     }
 
-    /// The value in decimal (`-` for a negative serial), as the report's `serialNumber`.
+    /// The value in decimal (`-` for a negative serial), as the report's
+    /// `serialNumber`; a serial over [`MAX_DECIMAL_SERIAL_OCTETS`] octets is
+    /// given as [`to_hex_value`](Self::to_hex_value) with a `0x` prefix
+    /// after the sign (`-0xFF..`), so that the cost stays linear.
+    ///
+    /// ```
+    /// use validate::SerialNumber;
+    /// let long = SerialNumber::from_bytes(vec![0xFF; 65]);
+    /// assert_eq!(long.to_decimal(), format!("-0x01"));
+    /// let long = SerialNumber::from_bytes([vec![0x01], vec![0; 64]].concat());
+    /// assert_eq!(long.to_decimal(), format!("0x01{}", "00".repeat(64)));
+    /// ```
     pub fn to_decimal(&self) -> String {
+        if self.0.len() > MAX_DECIMAL_SERIAL_OCTETS {
+            let hex = self.to_hex_value();
+            return match hex.strip_prefix('-') {
+                Some(digits) => format!("-0x{digits}"),
+                None => format!("0x{hex}"),
+            };
+        }
         let (negative, mut magnitude) = self.magnitude();
         let mut digits = Vec::new();
         while magnitude.iter().any(|&b| b != 0) {
@@ -119,5 +145,20 @@ mod tests {
         assert_eq!(neg.to_decimal(), "-32768");
         assert_eq!(SerialNumber::from_bytes(vec![0]).to_decimal(), "0");
         assert_eq!(SerialNumber::from_bytes(vec![0]).to_hex_value(), "00");
+    }
+
+    #[test]
+    fn decimal_up_to_the_cap_then_hex() {
+        // 2^(8*63) has 152 decimal digits; at 64 octets still decimal.
+        let at_cap = SerialNumber::from_bytes([vec![0x01], vec![0; 63]].concat());
+        let d = at_cap.to_decimal();
+        assert!(d.starts_with("52374249726338269") && d.len() == 152, "{d}");
+        // A 64 KiB negative serial: hex, every octet rendered.
+        let mut bytes = vec![0xAB; 64 * 1024];
+        bytes[0] = 0x80;
+        let long = SerialNumber::from_bytes(bytes);
+        let d = long.to_decimal();
+        assert!(d.starts_with("-0x7F5454"), "{}", &d[..12]);
+        assert_eq!(d.len(), 3 + 2 * 64 * 1024);
     }
 }

@@ -15,8 +15,12 @@ use crate::record::{CertificateRecord, SignatureRecords};
 use crate::request::SignatureType;
 use crate::time::Timestamp;
 
-/// Largest CMS signature file read whole for its records (the CMS input limit).
-const MAX_CMS_FILE: u64 = 512 * 1024 * 1024;
+/// Largest CMS signature file read whole for its records: 64 MiB, the
+/// limit of every input file of the CLI and the bindings
+/// ([`crate::MAX_BUNDLE_SIZE`]); a signature file larger than that holds
+/// attached content, which a caller should detach. Reading stops one byte
+/// past it (a FIFO or `/dev/zero` reports no length).
+const MAX_CMS_FILE: u64 = crate::MAX_BUNDLE_SIZE as u64;
 
 impl Validator {
     /// The certificate records of every certificate the signatures in
@@ -78,10 +82,12 @@ impl Validator {
                         limit: MAX_CMS_FILE as usize,
                     });
                 }
-                let mut bytes = Vec::with_capacity(len as usize);
                 file.seek(SeekFrom::Start(0))
-                    .and_then(|_| file.read_to_end(&mut bytes))
                     .map_err(|e| Error::invalid("signature file", e.to_string()))?;
+                // The length a seek reports is not a bound: a device or a
+                // FIFO (`/dev/zero`) reports 0 and never ends.
+                let limit = usize::try_from(MAX_CMS_FILE).unwrap_or(usize::MAX);
+                let bytes = crate::read_limited(&mut *file, limit, "a CMS signature file")?;
                 add(&mut records, &verify_signed_data(&bytes, None, &ctx)?);
             }
         }

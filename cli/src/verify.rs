@@ -125,19 +125,34 @@ fn run_one(args: &VerifyArgs, signature_path: &Path) -> ExitCode {
                 .name()
                 .to_string(),
         };
-        let content = args.content.as_deref().map(input::read_file).transpose()?;
-        Ok::<_, String>((validator, at, signature, signature_type, content))
+        Ok::<_, String>((validator, at, signature, signature_type))
     })();
-    let (validator, at, signature, signature_type, content) = match prepared {
+    let (validator, at, signature, signature_type) = match prepared {
         Ok(p) => p,
+        Err(line) => return bad_input(&line),
+    };
+    let kind = SignatureType::parse(&signature_type);
+    // Detached CMS content is streamed from the file into the digest
+    // (`Validator::verify_cms`, the report the CAdES-Explicit request
+    // gives), never held whole, so it has no size limit.
+    if let (Some(SignatureType::CadesExplicit), Some(path)) = (kind, args.content.as_deref()) {
+        let mut file = match std::fs::File::open(path) {
+            Ok(f) => std::io::BufReader::with_capacity(1 << 20, f),
+            Err(e) => return bad_input(&format!("{}: {e}", path.display())),
+        };
+        return finish(
+            &validator.verify_cms(&signature, Some(&mut file), at),
+            format_or_default(args.format),
+        );
+    }
+    let content = match args.content.as_deref().map(input::read_file).transpose() {
+        Ok(c) => c,
         Err(line) => return bad_input(&line),
     };
     // XML signatures go to the Validator's method with the bytes as read:
     // the same report as the request (`validate_xades` decodes, then calls
     // the same verification), without base64 round trips of the content.
-    if let Some(kind @ (SignatureType::XadesEnveloped | SignatureType::XadesDetached)) =
-        SignatureType::parse(&signature_type)
-    {
+    if let Some(kind @ (SignatureType::XadesEnveloped | SignatureType::XadesDetached)) = kind {
         return finish(
             &validator.verify_xml(&signature, content.as_deref(), kind, at),
             format_or_default(args.format),

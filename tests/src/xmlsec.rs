@@ -11,7 +11,8 @@ use crate::repo_root;
 /// intermediate going into X509Data beside the leaf; `id_attrs` declares,
 /// as (attribute, `[namespace:]element`), the attributes xmlsec1 must take
 /// as identifiers. The template and the signed document are written in
-/// `dir` as `NAME.tmpl.xml` and `NAME.xml`.
+/// `dir` as `NAME.tmpl.xml` and `NAME.xml`; a Reference to a relative file
+/// name (a detached signature) reads that file in `dir`.
 pub fn xmlsec_sign(
     dir: &Path,
     name: &str,
@@ -40,7 +41,7 @@ pub fn xmlsec_sign(
         "--privkey-pem",
         &keys,
         "--enabled-reference-uris",
-        "empty,same-doc,local",
+        "empty,same-doc,local,remote",
     ]);
     for (attr, node) in id_attrs {
         cmd.arg(format!("--id-attr:{attr}")).arg(node);

@@ -5,10 +5,13 @@ only when the Rust door accepts the very same mutant (tests/tests/mutation.rs
 proves each such mutant leaves the signed bytes and content unchanged, with
 OpenSSL and a structure walk as oracles), and OpenSSL agrees wherever it can
 read the mutant. The C door (tests/c/doors.c) verifies the same mutants
-through libvalidate and must give the same report as Python for each."""
+through libvalidate and must give the same report as Python for each; the
+CLI door (`validate verify --batch`, one CAdES-Explicit request per mutant)
+must accept exactly the same mutants."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -17,7 +20,7 @@ from typing import Iterator, Optional, Tuple
 
 import pytest
 
-from libvalidate import Validator
+from libvalidate import Report, Validator
 
 AT = "2030-01-01T00:00:00Z"
 REPO = Path(__file__).resolve().parents[2]
@@ -84,3 +87,21 @@ def test_no_mutant_is_accepted(examples: Path, tmp_path: Path, c_doors: Path, na
         what, _, text = line.partition("\t")
         assert not text.startswith("error"), f"{what}: the C door failed ({text}) where Python gave a report"
         assert json.loads(text) == reports[what], f"{what}: the C door's report differs from Python's"
+    # The CLI door: every mutant as a request line of one --batch run.
+    names = list(reports)
+    with open(tmp_path / "mutants.jsonl", "w") as f:
+        for what, mutant in mutants(signature):
+            request = {"signatureType": "CAdES-Explicit" if content is not None else "CAdES",
+                       "signature": base64.b64encode(mutant).decode()}
+            if content is not None:
+                request["signedText"] = base64.b64encode(content).decode()
+                request["signedTextPack"] = "BASE64"
+            f.write(json.dumps(request) + "\n")
+    args = [str(TARGET / "validate"), "verify", "--batch", str(tmp_path / "mutants.jsonl"),
+            "--policy-file", str(REPO / "examples/policy.json"), "--at", AT]
+    out = subprocess.run(args, capture_output=True, text=True)
+    assert out.returncode in (0, 1), out.stderr
+    lines = out.stdout.splitlines()
+    assert len(lines) == len(names), "the CLI door printed another number of reports"
+    cli_accepted = [what for what, line in zip(names, lines) if Report(json.loads(line)).is_acceptable]
+    assert cli_accepted == rust, "the CLI door accepts other mutants than the Rust door"

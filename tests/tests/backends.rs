@@ -146,8 +146,11 @@ fn limbo_identical_on_both_backends() {
     }
     let disagreements = compare.disagreements.into_inner().unwrap();
     let calls = compare.calls.into_inner().unwrap();
+    // About two signatures per case (the path's, once path building tries
+    // the likeliest issuer first and memoises verdicts): fewer would mean
+    // the comparison skipped cases.
     assert!(
-        cases >= 200 && calls >= 500,
+        cases >= 200 && calls >= 2 * cases - 16,
         "{cases} cases, {calls} signatures"
     );
     assert!(

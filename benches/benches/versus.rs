@@ -11,11 +11,9 @@
 //! needs `cargo build --release -p validate-ffi` first; ROUNDS and SECONDS
 //! in the environment change the rounds and the seconds per measurement).
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use validate::crypto::{AwsLcVerifier, RustCryptoVerifier, SignatureVerifier};
@@ -26,45 +24,8 @@ use validate::{Certificate, Timestamp, read_certificates_strict};
 use validate_benches::{make_chain, openssl, openssl_rate, openssl_rates};
 
 /// Counts heap bytes in use and their peak, for the 100 MiB memory figure.
-struct Counting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator; only counts on the side.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: as `System.alloc`.
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
-        }
-        p
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: as `System.dealloc`.
-        unsafe { System.dealloc(ptr, layout) };
-        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: as `System.realloc`.
-        let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
-            if new_size >= layout.size() {
-                let now = CURRENT.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size
-                    - layout.size();
-                PEAK.fetch_max(now, Ordering::Relaxed);
-            } else {
-                CURRENT.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
-            }
-        }
-        p
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static HEAP: validate_tests::heap::Counting = validate_tests::heap::Counting;
 
 fn env_or(name: &str, default: f64) -> f64 {
     std::env::var(name)
@@ -515,15 +476,14 @@ fn main() {
     let signature = std::fs::read(&big_sig).unwrap();
     let validator = Validator::new(policy(&dir));
     let mb = (100 << 20) as f64 / 1e6;
-    let before = CURRENT.load(Ordering::Relaxed);
-    PEAK.store(before, Ordering::Relaxed);
+    let heap = validate_tests::heap::Peak::start();
     let mut file = File::open(&big).unwrap();
     assert!(
         validator
             .verify_cms(&signature, Some(&mut file), at)
             .is_acceptable()
     );
-    let peak = PEAK.load(Ordering::Relaxed).saturating_sub(before);
+    let peak = heap.bytes();
     let big_rounds = rounds.min(3);
     compare(
         "cms_100MiB_rsa2048",

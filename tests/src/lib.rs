@@ -4,6 +4,7 @@
 pub mod codesign;
 pub mod der_tree;
 pub mod fixtures;
+pub mod heap;
 pub mod mint;
 pub mod pdf;
 pub mod pdf_encrypted;

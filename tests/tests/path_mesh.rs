@@ -2,9 +2,11 @@
 //! attacker who can add certificates might build, each with the answer
 //! path building must give within the one work budget of a validation.
 //!
-//! Every case asserts found / not found and a bound on the signature checks
-//! used, never time. Each prints one `MESH` line (found, signature checks,
-//! CPU time of the validation, chain length); docs/paths.md records those
+//! Every case asserts found / not found, a bound on the signature checks
+//! used and the peak heap of the validation (under 256 MiB, the fuzzers'
+//! memory limit), never time. Each prints one `MESH` line (found, signature
+//! checks, CPU time and peak heap of the validation, chain length);
+//! docs/paths.md records those
 //! lines from a release run:
 //! `MESH_REPEAT=20 cargo test --release -p validate-tests --test path_mesh -- --nocapture --test-threads 1`.
 //!
@@ -22,6 +24,7 @@ use validate::path::{
 };
 use validate::revocation::{Crl, RevocationMode, RevocationSources};
 use validate::{Certificate, DefaultVerifier, Timestamp};
+use validate_tests::heap::{Counting, Peak};
 use validate_tests::mint::{Issuer, Spec, crl, extension, issue, issue_with};
 use x509_cert::ext::pkix::constraints::name::{GeneralSubtree, NameConstraints};
 use x509_cert::ext::pkix::name::GeneralName;
@@ -29,6 +32,12 @@ use x509_cert::ext::pkix::{
     CertificatePolicies, PolicyMapping, PolicyMappings, SubjectAltName,
     certpolicy::PolicyInformation,
 };
+
+#[global_allocator]
+static HEAP: Counting = Counting;
+
+/// The memory limit of one validation (the fuzzers' `-rss_limit_mb=256`).
+const MAX_HEAP: usize = 256 << 20;
 
 fn cert(der: &[u8]) -> Arc<Certificate> {
     Arc::new(Certificate::from_der(der).expect("minted certificate"))
@@ -63,6 +72,7 @@ fn run(
         .and_then(|v| v.parse().ok())
         .unwrap_or(1)
         .max(1);
+    let heap = Peak::start();
     let started = thread_cpu();
     let result = validate_path_with_revocation(
         leaf,
@@ -86,15 +96,18 @@ fn run(
         );
     }
     let cpu = thread_cpu().saturating_sub(started) / repeat;
+    let peak = heap.bytes();
     eprintln!(
-        "MESH {case}: pool {} | {} | {} signature checks | {:.1} ms CPU | chain {} | {} paths rejected",
+        "MESH {case}: pool {} | {} | {} signature checks | {:.1} ms CPU | {:.2} MiB peak heap | chain {} | {} paths rejected",
         pool.len(),
         if result.valid { "found" } else { "not found" },
         result.signature_checks,
         cpu.as_secs_f64() * 1000.0,
+        peak as f64 / f64::from(1 << 20),
         result.chain.len(),
         result.rejected_paths,
     );
+    assert!(peak < MAX_HEAP, "{case}: {peak} bytes of heap");
     result
 }
 

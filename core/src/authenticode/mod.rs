@@ -353,7 +353,7 @@ fn check_digests(
             sig.page_hashes_match = Some(false);
             findings.push(AuthenticodeFinding::new(
                 AuthenticodeCode::PageHashMalformed,
-                e.clone(),
+                e.to_string(),
             ));
         }
         Some(Ok((alg, table))) => {

@@ -153,12 +153,7 @@ pub(crate) fn parse_signer_infos<'a>(
     sd.signer_infos
         .iter()
         .take(ctx.limits.max_signers)
-        .map(|tlv| {
-            asn1::signer_info(*tlv).map_err(|detail| Error::Der {
-                what: "CMS SignerInfo",
-                detail,
-            })
-        })
+        .map(|tlv| asn1::signer_info(*tlv).map_err(|e| Error::der("CMS SignerInfo", e)))
         .collect()
 }
 

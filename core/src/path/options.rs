@@ -102,6 +102,7 @@ pub enum Profile {
 /// assert!(options.reject_weak_algorithms, "weak algorithms are rejected unless allowed");
 /// ```
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ValidationOptions {
     /// The validation time (RFC 5280 6.1.1 (b)).
     pub time: Timestamp,

@@ -135,10 +135,9 @@ fn records(args: &CertArgs, certs: Vec<Certificate>) -> Result<Vec<CertificateRe
 }
 
 fn is_ca(cert: &Certificate) -> bool {
-    matches!(
-        cert.extension(&validate::cert::extensions::oid::BASIC_CONSTRAINTS).map(|e| e.value()),
-        Some(ExtensionValue::BasicConstraints(bc)) if bc.ca
-    )
+    cert.extensions()
+        .iter()
+        .any(|e| matches!(e.value(), ExtensionValue::BasicConstraints(bc) if bc.ca))
 }
 
 fn print(records: &[CertificateRecord], format: Format) -> std::io::Result<()> {

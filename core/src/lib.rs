@@ -33,7 +33,16 @@ pub mod revocation;
 mod time;
 pub mod validator;
 pub mod xades;
-pub mod xml;
+mod xml;
+
+/// Internals reachable only for this repository's conformance tests and
+/// fuzz targets (W3C canonicalization vectors need the canonicalizer
+/// itself). Not part of the API: hidden from the documentation, and free
+/// to change in any release.
+#[doc(hidden)]
+pub mod testing {
+    pub use crate::xml::{C14nMethod, canonicalize};
+}
 
 pub use cert::{
     Certificate, DistinguishedName, Extension, ExtensionValue, KeyUsage, MAX_BUNDLE_SIZE,

@@ -15,7 +15,7 @@ use super::verifier::SignatureVerifier;
 /// new certificate object each time (the signer certificate of every CMS
 /// signature a service checks, say) is still decoded once. Bounded: when
 /// full, the map is emptied and refilled by use. `Send + Sync`.
-pub struct KeyCache {
+pub(crate) struct KeyCache {
     capacity: usize,
     hasher: std::collections::hash_map::RandomState,
     entries: RwLock<Entries>,
@@ -49,11 +49,6 @@ impl KeyCache {
             .read()
             .map(|map| map.values().map(Vec::len).sum())
             .unwrap_or(0)
-    }
-
-    /// `true` when no key is held.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// The decoded form of the key in `spki`, shared with every earlier and
@@ -137,7 +132,8 @@ impl<V: SignatureVerifier + ?Sized> KeyCachingVerifier<V> {
     }
 
     /// The cache.
-    pub fn cache(&self) -> &KeyCache {
+    #[cfg(test)]
+    pub(crate) fn cache(&self) -> &KeyCache {
         &self.cache
     }
 }

@@ -7,8 +7,10 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use std::sync::Arc;
 
+use validate::cert::ExtensionValue;
+use validate::crypto::DefaultVerifier;
 use validate::path::{CertificatePool, Purpose, TrustStore, ValidationOptions, validate_path};
-use validate::{Certificate, CertificateRecord, DefaultVerifier, ExtensionValue, Timestamp};
+use validate::{Certificate, CertificateRecord, Timestamp};
 
 use crate::{exit, input};
 
@@ -150,7 +152,7 @@ fn print(records: &[CertificateRecord], format: Format) -> std::io::Result<()> {
                 out.write_all(b"\n")?;
             }
         }
-        Format::Csv => validate::write_csv(&mut out, records)?,
+        Format::Csv => validate::record::write_csv(&mut out, records)?,
     }
     out.flush()
 }

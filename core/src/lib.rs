@@ -44,14 +44,10 @@ pub mod testing {
     pub use crate::xml::{C14nMethod, canonicalize};
 }
 
-pub use cert::{
-    Certificate, DistinguishedName, Extension, ExtensionValue, KeyUsage, MAX_BUNDLE_SIZE,
-    NameAttribute, PublicKeyInfo, SerialNumber, ValidityTime, read_certificates,
-    read_certificates_strict,
-};
-pub use crypto::{DefaultVerifier, SignatureError, SignatureVerifier, SignerKey};
+// The few names every user needs sit at the root; the rest of the surface
+// is in the modules above, one path per item.
+pub use cert::{Certificate, read_certificates, read_certificates_strict};
 pub use error::{Error, Result};
 pub use limits::read_limited;
-pub use path::{ChainStatusFlags, EndCertificateStatus};
-pub use record::{CertificateRecord, write_csv};
+pub use record::CertificateRecord;
 pub use time::Timestamp;

@@ -113,8 +113,8 @@ fn identity(spki: &SubjectPublicKeyInfoRef<'_>) -> Vec<u8> {
     out
 }
 
-/// A verifier that gives `inner` each signer's decoded key from a
-/// [`KeyCache`] (when the signer key carries none yet), so keys are decoded
+/// A verifier that gives `inner` each signer's decoded key from its key
+/// cache (when the signer key carries none yet), so keys are decoded
 /// once per cache, not once per verification. A [`Validator`](crate::validator::Validator)
 /// wraps its backend in one.
 pub struct KeyCachingVerifier<V: ?Sized> {

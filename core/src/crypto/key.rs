@@ -136,9 +136,9 @@ pub struct KeyStrength {
 /// a borrowed `SubjectPublicKeyInfo`, plus DSA domain parameters inherited
 /// from the issuer when the key has none (RFC 3279 section 2.3.2).
 ///
-/// A key may carry the place where backends keep its decoded form
-/// ([`KeySlot`], one per certificate) or that decoded form itself
-/// ([`PreparedKey`], from a [`KeyCache`](super::KeyCache)): verifications
+/// A key may carry the place where backends keep its decoded form (one
+/// per certificate) or that decoded form itself (from a
+/// [`KeyCachingVerifier`](super::KeyCachingVerifier)'s cache): verifications
 /// through it then decode the key once, not every time.
 #[derive(Clone, Debug)]
 pub struct SignerKey<'a> {
@@ -405,7 +405,7 @@ pub(crate) fn count_key_decode() {
 /// How many public keys the built-in backends have decoded into their own
 /// form (RSA modulus set-up, curve point decompression and checks, AWS-LC
 /// key parsing) on the calling thread since it started. With keys cached
-/// (a certificate's [`KeySlot`], a validator's key cache) it grows by one per
+/// (a certificate's own slot, a validator's key cache) it grows by one per
 /// distinct key, not per verification; tests and benchmarks read it.
 pub fn key_decodes() -> u64 {
     KEY_DECODES.with(core::cell::Cell::get)

@@ -108,7 +108,7 @@ pub struct ValidationOptions {
     pub time: Timestamp,
     /// Purposes the end entity must be valid for; empty means any.
     pub purposes: Vec<Purpose>,
-    /// keyUsage bits (.NET layout, see [`crate::KeyUsage`]) the end entity
+    /// keyUsage bits (.NET layout, see [`crate::cert::KeyUsage`]) the end entity
     /// must allow when it has a keyUsage extension; 0 asks nothing.
     pub key_usage: u16,
     /// A DNS name or IP address the end entity's subjectAltName must match.

@@ -3,13 +3,14 @@
 each (its path, its kind and the first sentence of its documentation),
 read from rustdoc's JSON output.
 
-    for c in validate validate-archive validate-ffi; do
+    for c in validate-ffi validate-archive validate; do
       RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=/tmp/apidoc cargo rustdoc -p $c --lib -- \\
         -Zunstable-options --output-format json
     done
     python3 docs/make-api.py /tmp/apidoc/doc > docs/api.md
 
-(rustdoc's JSON output is unstable, hence RUSTC_BOOTSTRAP on the stable
+(validate-ffi's library is also named `validate`, so its JSON is written
+first and the core's replaces it; rustdoc's JSON output is unstable, hence RUSTC_BOOTSTRAP on the stable
 toolchain; a separate target folder keeps the main build's fingerprints.)"""
 
 from __future__ import annotations

@@ -23,8 +23,6 @@
  */
 #define VALIDATE_MAX_BUFFER_SIZE ((512 * 1024) * 1024)
 
-
-
 /*
  The status codes of the C ABI (`validate_status` in the header) and the
  kinds of the Python exceptions.

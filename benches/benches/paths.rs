@@ -8,10 +8,11 @@ use std::path::Path;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use validate::crypto::DefaultVerifier;
 use validate::path::{
     CertificatePool, SignatureCache, TrustStore, ValidationOptions, validate_path,
 };
-use validate::{Certificate, DefaultVerifier, Timestamp, read_certificates_strict};
+use validate::{Certificate, Timestamp, read_certificates_strict};
 use validate_benches::{make_chain, openssl_rate, openssl_rates};
 
 fn load(dir: &Path, name: &str) -> Certificate {

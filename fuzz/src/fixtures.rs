@@ -9,8 +9,9 @@ use std::sync::{Arc, OnceLock};
 use der::asn1::BitStringRef;
 use spki::AlgorithmIdentifierRef;
 use validate::crypto::RustCryptoVerifier;
+use validate::crypto::{SignatureError, SignatureVerifier, SignerKey};
 use validate::path::{CertificatePool, Purpose, TrustStore, ValidationOptions};
-use validate::{Certificate, SignatureError, SignatureVerifier, SignerKey, Timestamp};
+use validate::{Certificate, Timestamp};
 
 /// The example root CA (PEM).
 pub const ROOT_PEM: &[u8] = include_bytes!("../../examples/chain/root.pem");

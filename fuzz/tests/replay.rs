@@ -95,7 +95,7 @@ fn the_committed_fixtures_validate() {
         &c.pool,
         &c.anchors,
         &fixtures::options(),
-        &validate::DefaultVerifier::default(),
+        &validate::crypto::DefaultVerifier::default(),
     );
     assert!(path.valid, "leaf path: {:?}", path.findings);
     let crl = Crl::from_der(fixtures::CRL_DER).unwrap();

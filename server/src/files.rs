@@ -6,12 +6,13 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use validate::Error;
+use validate::cert::MAX_BUNDLE_SIZE;
 use validate::policy::{PolicyFile, ValidationPolicy};
 use validate::revocation::{HttpFetcher, RevocationSources, read_crls};
-use validate::{Error, MAX_BUNDLE_SIZE};
 
 /// Reads a file whole, refusing files over the core's bundle limit
-/// (`validate::MAX_BUNDLE_SIZE`) before reading them. `Err` names the file.
+/// (`validate::cert::MAX_BUNDLE_SIZE`) before reading them. `Err` names the file.
 pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
     let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     validate::read_limited(file, MAX_BUNDLE_SIZE, "an input file")

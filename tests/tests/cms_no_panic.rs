@@ -113,13 +113,8 @@ fn bad_inputs_are_errors_with_a_reason() {
         .to_string();
     assert!(err.contains("not signedData"), "{err}");
     // Too large for the limit.
-    let small = VerifyContext {
-        limits: validate::cms::Limits {
-            max_input_size: 100,
-            ..Default::default()
-        },
-        ..ctx.clone()
-    };
+    let mut small = ctx.clone();
+    small.limits.max_input_size = 100;
     let err = verify_signed_data(&detached, None, &small).unwrap_err();
     assert!(matches!(err, validate::Error::TooLarge { .. }), "{err}");
 }

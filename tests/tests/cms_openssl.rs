@@ -858,10 +858,8 @@ fn large_detached_content_is_streamed() {
                     .iter()
                     .any(|f| f.code == CmsCode::ContentTooLarge)
             );
-            let roomy = VerifyContext {
-                limits: Default::default(),
-                ..ctx.clone()
-            };
+            let mut roomy = ctx.clone();
+            roomy.limits = Default::default();
             let mut reader = Trickle(std::fs::File::open(&big).unwrap());
             assert!(
                 verify_signed_data(&p7s, Some(&mut reader), &roomy)
@@ -982,10 +980,8 @@ fn tsa_certificate_eku_rules() {
         ValidationOptions::at(Timestamp::from_unix_seconds(AT)),
     );
     assert!(strict.strict_tsa_eku);
-    let ctx = VerifyContext {
-        strict_tsa_eku: false,
-        ..strict.clone()
-    };
+    let mut ctx = strict.clone();
+    ctx.strict_tsa_eku = false;
     for (label, cert, key) in [
         ("code-signing leaf", env.c("leaf.pem"), env.c("leaf.key")),
         ("non-critical EKU", soft.clone(), env.c("tsa.key")),

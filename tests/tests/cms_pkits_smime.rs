@@ -102,7 +102,7 @@ fn pkits_smime_signatures_verify_with_the_end_entity() {
             &pool,
             &anchors,
             &ctx.options,
-            &validate::DefaultVerifier::default(),
+            &validate::crypto::DefaultVerifier::default(),
             &sources,
         );
         assert_eq!(r.valid, alone.valid, "{id}: CMS and path verdicts differ");

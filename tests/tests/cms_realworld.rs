@@ -149,10 +149,8 @@ fn nuget_versioning_expired_but_timestamped_is_valid() {
             .any(|f| f.code == CmsCode::ContentTypeInCountersignature && !f.is_error())
     );
     // Without the timestamps' proof the expired signer is invalid.
-    let ctx = VerifyContext {
-        timestamp_proves_time: false,
-        ..VerifyContext::new(&anchors, at("2026-01-01T00:00:00Z"))
-    };
+    let mut ctx = VerifyContext::new(&anchors, at("2026-01-01T00:00:00Z"));
+    ctx.timestamp_proves_time = false;
     let r = verify_signed_data(&read(name), None, &ctx).unwrap();
     assert!(!r.valid);
     assert!(
@@ -322,10 +320,8 @@ fn microsoft_rfc3161_token_over_whois_signature() {
     // Authenticode signature value.
     let anchors = TrustStore::new();
     let strict = VerifyContext::new(&anchors, at("2026-01-01T00:00:00Z"));
-    let ctx = VerifyContext {
-        strict_tsa_eku: false,
-        ..strict.clone()
-    };
+    let mut ctx = strict.clone();
+    ctx.strict_tsa_eku = false;
     let token = read("whois_exe_ms_rfc3161_token.der");
     let value = read("whois_exe_signature_value.bin");
     let ts = verify_timestamp_token(&token, &value, &ctx).unwrap();

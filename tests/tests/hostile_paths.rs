@@ -5,8 +5,9 @@
 
 use std::time::Instant;
 
+use validate::crypto::DefaultVerifier;
 use validate::path::{CertificatePool, ResultCode, TrustStore, ValidationOptions, validate_path};
-use validate::{Certificate, DefaultVerifier, Timestamp};
+use validate::{Certificate, Timestamp};
 use validate_tests::mint::{Issuer, issue};
 
 const CAS: u64 = 50;

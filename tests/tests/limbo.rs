@@ -6,11 +6,13 @@
 
 use std::collections::BTreeMap;
 
+use validate::cert::KeyUsage;
+use validate::crypto::DefaultVerifier;
 use validate::path::{
     CertificatePool, Profile, Purpose, TrustStore, ValidationOptions, validate_path_with_revocation,
 };
 use validate::revocation::{RevocationMode, RevocationSources, read_crls};
-use validate::{Certificate, DefaultVerifier, KeyUsage, Timestamp, read_certificates_strict};
+use validate::{Certificate, Timestamp, read_certificates_strict};
 use validate_tests::repo_root;
 
 fn certs(value: &serde_json::Value) -> Vec<Certificate> {

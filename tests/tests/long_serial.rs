@@ -8,10 +8,11 @@
 //! test: the CPU time before and after the fix is in docs/fuzzing.md.
 
 use base64ct::{Base64, Encoding};
+use validate::crypto::DefaultVerifier;
 use validate::path::{CertificatePool, Purpose, TrustStore, ValidationOptions, validate_path};
 use validate::policy::ValidationPolicy;
 use validate::validator::Validator;
-use validate::{Certificate, DefaultVerifier, read_certificates_strict};
+use validate::{Certificate, read_certificates_strict};
 use validate_tests::der_tree::Node;
 use validate_tests::{openssl, repo_root};
 

@@ -4,10 +4,11 @@
 //! detected, and the certificate records of the signatures.
 
 use base64ct::{Base64, Encoding};
+use validate::Timestamp;
+use validate::path::EndCertificateStatus;
 use validate::policy::ValidationPolicy;
 use validate::request::{SignatureType, ValidationRequest};
 use validate::validator::Validator;
-use validate::{EndCertificateStatus, Timestamp};
 use validate_tests::{python_package_dir, repo_root};
 
 fn read(path: &str) -> Vec<u8> {

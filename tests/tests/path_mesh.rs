@@ -18,12 +18,13 @@ use std::time::Duration;
 
 use der::Encode;
 use der::asn1::{Ia5String, ObjectIdentifier};
+use validate::crypto::DefaultVerifier;
 use validate::path::{
     Budget, CertificatePool, PathValidation, ResultCode, TrustStore, ValidationOptions,
     validate_path, validate_path_with_revocation,
 };
 use validate::revocation::{Crl, RevocationMode, RevocationSources};
-use validate::{Certificate, DefaultVerifier, Timestamp};
+use validate::{Certificate, Timestamp};
 use validate_tests::heap::{Counting, Peak};
 use validate_tests::mint::{Issuer, Spec, crl, extension, issue, issue_with};
 use x509_cert::ext::pkix::constraints::name::{GeneralSubtree, NameConstraints};

@@ -9,11 +9,12 @@
 use std::path::{Path, PathBuf};
 
 use der::asn1::ObjectIdentifier;
+use validate::crypto::DefaultVerifier;
 use validate::path::{
     CertificatePool, TrustStore, ValidationOptions, validate_path_with_revocation,
 };
 use validate::revocation::{Crl, RevocationMode, RevocationSources};
-use validate::{Certificate, DefaultVerifier, Timestamp, read_certificates_strict};
+use validate::{Certificate, Timestamp, read_certificates_strict};
 use validate_tests::repo_root;
 
 fn pkits_dir() -> PathBuf {

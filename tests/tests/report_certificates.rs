@@ -312,7 +312,7 @@ fn record_timestamping_columns_from_a_tsa_path() {
             &pool,
             &anchors,
             &options,
-            &validate::DefaultVerifier::default(),
+            &validate::crypto::DefaultVerifier::default(),
         );
         record.set_timestamping_status(&path, at(time));
         let json = serde_json::to_value(&record).unwrap();

@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use validate::xml::{C14nMethod, canonicalize};
+use validate::testing::{C14nMethod, canonicalize};
 
 fn corpus() -> PathBuf {
     validate_tests::repo_root().join("tests/xades/corpus")

@@ -25,7 +25,7 @@
 
 use der::asn1::ObjectIdentifier as Oid;
 
-use crate::cms::tlv::{Reader, Tlv, TlvResult, single, tag};
+use crate::cms::tlv::{Reader, Tlv, TlvError, TlvResult, single, tag};
 use crate::crypto::DigestAlgorithm;
 
 const SPC_PE_IMAGE_DATA: Oid = Oid::new_unwrap("1.3.6.1.4.1.311.2.1.15");
@@ -36,7 +36,7 @@ const PAGE_HASH_CLASS_ID: [u8; 16] = [
 ];
 
 /// A page hash table: its algorithm and bytes, or why it is malformed.
-pub(crate) type PageHashes = Result<(DigestAlgorithm, Vec<u8>), String>;
+pub(crate) type PageHashes = Result<(DigestAlgorithm, Vec<u8>), TlvError>;
 
 /// What an Authenticode signature commits to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,7 +128,10 @@ fn page_hash_table(serialized: &[u8]) -> PageHashes {
     let set = single(serialized, "page hashes")?.expect(tag::SET, "page hashes")?;
     let attrs = set.reader().all("page hashes")?;
     let [attr] = attrs.as_slice() else {
-        return Err(format!("{} page hash attributes, not one", attrs.len()));
+        return Err(TlvError::rule(format!(
+            "{} page hash attributes, not one",
+            attrs.len()
+        )));
     };
     let mut ar = attr.expect(tag::SEQUENCE, "page hash attribute")?.reader();
     let kind = ar
@@ -137,7 +140,11 @@ fn page_hash_table(serialized: &[u8]) -> PageHashes {
     let algorithm = match kind {
         k if k == PAGE_HASHES_V1 => DigestAlgorithm::Sha1,
         k if k == PAGE_HASHES_V2 => DigestAlgorithm::Sha256,
-        other => return Err(format!("page hash type {other} is neither v1 nor v2")),
+        other => {
+            return Err(TlvError::rule(format!(
+                "page hash type {other} is neither v1 nor v2"
+            )));
+        }
     };
     let values = ar
         .expect(tag::SET, "page hash values")?
@@ -145,15 +152,18 @@ fn page_hash_table(serialized: &[u8]) -> PageHashes {
         .all("page hash values")?;
     ar.finish("page hash attribute")?;
     let [table] = values.as_slice() else {
-        return Err(format!("{} page hash tables, not one", values.len()));
+        return Err(TlvError::rule(format!(
+            "{} page hash tables, not one",
+            values.len()
+        )));
     };
     let table = table.expect(tag::OCTET_STRING, "page hash table")?.value;
     if table.is_empty() || table.len() % (4 + algorithm.output_len()) != 0 {
-        return Err(format!(
+        return Err(TlvError::rule(format!(
             "a {}-byte table is not whole {}-byte entries",
             table.len(),
             4 + algorithm.output_len()
-        ));
+        )));
     }
     Ok((algorithm, table.to_vec()))
 }

@@ -353,7 +353,7 @@ fn check_digests(
             sig.page_hashes_match = Some(false);
             findings.push(AuthenticodeFinding::new(
                 AuthenticodeCode::PageHashMalformed,
-                e.clone(),
+                e.to_string(),
             ));
         }
         Some(Ok((alg, table))) => {
@@ -474,7 +474,7 @@ fn explicit_curve(cert: &Certificate) -> Option<&'static str> {
 fn has_eku(cert: &Certificate, purpose: &Oid) -> bool {
     matches!(
         cert.extension(&crate::cert::extensions::oid::EXTENDED_KEY_USAGE).map(|e| e.value()),
-        Some(crate::ExtensionValue::ExtendedKeyUsage(p)) if p.contains(purpose)
+        Some(crate::cert::ExtensionValue::ExtendedKeyUsage(p)) if p.contains(purpose)
     )
 }
 

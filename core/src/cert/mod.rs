@@ -3,10 +3,10 @@
 
 mod bundle;
 mod certificate;
-pub mod extensions;
+pub(crate) mod extensions;
 mod name;
 mod pem;
-pub mod public_key;
+pub(crate) mod public_key;
 mod serial;
 
 pub use bundle::{

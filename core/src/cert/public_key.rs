@@ -19,8 +19,6 @@ pub mod oid {
     pub const RSA_PSS: Oid = Oid::new_unwrap("1.2.840.113549.1.1.10");
     /// id-ecPublicKey.
     pub const EC_PUBLIC_KEY: Oid = Oid::new_unwrap("1.2.840.10045.2.1");
-    /// id-Ed25519.
-    pub const ED25519: Oid = Oid::new_unwrap("1.3.101.112");
     /// id-Ed448.
     pub const ED448: Oid = Oid::new_unwrap("1.3.101.113");
     /// id-dsa.

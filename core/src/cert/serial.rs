@@ -15,7 +15,7 @@ pub const MAX_DECIMAL_SERIAL_OCTETS: usize = 64;
 /// A serial number as encoded in the certificate.
 ///
 /// ```
-/// use validate::SerialNumber;
+/// use validate::cert::SerialNumber;
 /// let s = SerialNumber::from_bytes(vec![0x00, 0xFF]);
 /// assert_eq!(s.to_hex(), "00FF");
 /// assert_eq!(s.to_hex_value(), "FF");
@@ -65,7 +65,7 @@ impl SerialNumber {
     /// after the sign (`-0xFF..`), so that the cost stays linear.
     ///
     /// ```
-    /// use validate::SerialNumber;
+    /// use validate::cert::SerialNumber;
     /// let long = SerialNumber::from_bytes(vec![0xFF; 65]);
     /// assert_eq!(long.to_decimal(), format!("-0x01"));
     /// let long = SerialNumber::from_bytes([vec![0x01], vec![0; 64]].concat());

@@ -31,7 +31,7 @@
 
 use der::asn1::ObjectIdentifier;
 
-use super::tlv::{Reader, Tlv, TlvResult, single, tag};
+use super::tlv::{Reader, Tlv, TlvError, TlvResult, single, tag};
 
 /// id-signedData (RFC 5652 5.1).
 pub(crate) const ID_SIGNED_DATA: ObjectIdentifier =
@@ -92,9 +92,9 @@ pub(crate) fn content_info(der: &[u8]) -> TlvResult<SignedData<'_>> {
     let content_type = r.expect(tag::OID, "ContentInfo.contentType")?;
     let content_type = content_type.oid("ContentInfo.contentType")?;
     if content_type != ID_SIGNED_DATA {
-        return Err(format!(
+        return Err(TlvError::rule(format!(
             "content type {content_type} is not signedData (1.2.840.113549.1.7.2)"
-        ));
+        )));
     }
     let explicit = r.expect(tag::CTX0, "ContentInfo.content")?;
     r.finish("ContentInfo")?;
@@ -174,7 +174,11 @@ pub(crate) fn signer_info(tlv: Tlv<'_>) -> TlvResult<SignerInfo<'_>> {
             }
         }
         tag::CTX0_PRIMITIVE => SignerId::KeyId(sid.value),
-        other => return Err(format!("SignerInfo.sid: unexpected tag 0x{other:02x}")),
+        other => {
+            return Err(TlvError::rule(format!(
+                "SignerInfo.sid: unexpected tag 0x{other:02x}"
+            )));
+        }
     };
     let digest_algorithm = r.expect(tag::SEQUENCE, "SignerInfo.digestAlgorithm")?;
     let signed_attrs = r.optional(tag::CTX0, "SignerInfo.signedAttrs")?;
@@ -198,7 +202,7 @@ pub(crate) fn attributes<'a>(set: &Tlv<'a>, limit: usize) -> TlvResult<Vec<Attri
     let mut out = Vec::new();
     while !r.is_empty() {
         if out.len() >= limit {
-            return Err(format!("more than {limit} attributes"));
+            return Err(TlvError::rule(format!("more than {limit} attributes")));
         }
         let attr = r.expect(tag::SEQUENCE, "Attribute")?;
         let mut ar = attr.reader();

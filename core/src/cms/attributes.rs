@@ -6,7 +6,7 @@ use der::asn1::ObjectIdentifier;
 
 use super::asn1::Attribute;
 use super::findings::{CmsCode, CmsFinding};
-use super::tlv::{Tlv, tag};
+use super::tlv::{Tlv, TlvError, TlvResult, tag};
 use crate::cert::{Certificate, parse_asn1_time};
 use crate::crypto::DigestAlgorithm;
 use crate::time::Timestamp;
@@ -121,7 +121,7 @@ pub(crate) fn read_signed<'a>(
             match v.oid("content-type") {
                 Ok(oid) => Some(oid),
                 Err(e) => {
-                    findings.push(CmsFinding::new(CmsCode::AttributeMalformed, e));
+                    findings.push(CmsFinding::new(CmsCode::AttributeMalformed, e.to_string()));
                     None
                 }
             }
@@ -196,7 +196,9 @@ pub(crate) fn read_signed<'a>(
 /// ```
 pub(crate) fn check_ess(version: u8, value: Tlv<'_>, cert: &Certificate) -> EssBinding {
     match ess_first_cert_id(version, value) {
-        Err(detail) => EssBinding::Malformed { detail },
+        Err(e) => EssBinding::Malformed {
+            detail: e.to_string(),
+        },
         Ok((hash, cert_hash, issuer_serial)) => {
             let actual = hash.digest(cert.der());
             if actual != cert_hash {
@@ -242,14 +244,14 @@ pub(crate) fn check_ess(version: u8, value: Tlv<'_>, cert: &Certificate) -> EssB
 
 type CertId<'a> = (DigestAlgorithm, &'a [u8], Option<(Vec<Tlv<'a>>, &'a [u8])>);
 
-fn ess_first_cert_id(version: u8, value: Tlv<'_>) -> Result<CertId<'_>, String> {
+fn ess_first_cert_id(version: u8, value: Tlv<'_>) -> TlvResult<CertId<'_>> {
     let sc = value.expect(tag::SEQUENCE, "SigningCertificate")?;
     let mut r = sc.reader();
     let certs = r.expect(tag::SEQUENCE, "SigningCertificate.certs")?;
     let mut cr = certs.reader();
     let first = cr
         .expect(tag::SEQUENCE, "ESSCertID")
-        .map_err(|_| "SigningCertificate.certs is empty or malformed".to_string())?;
+        .map_err(|_| TlvError::rule("SigningCertificate.certs is empty or malformed"))?;
     let mut ir = first.reader();
     let hash = if version == 2 && ir.peek_tag() == Some(tag::SEQUENCE) {
         let ai = ir.next("ESSCertIDv2.hashAlgorithm")?;
@@ -258,7 +260,7 @@ fn ess_first_cert_id(version: u8, value: Tlv<'_>) -> Result<CertId<'_>, String> 
             .expect(tag::OID, "ESSCertIDv2.hashAlgorithm")?
             .oid("hashAlgorithm")?;
         DigestAlgorithm::from_oid(&oid)
-            .map_err(|_| format!("unsupported ESSCertIDv2 hash algorithm {oid}"))?
+            .map_err(|_| TlvError::rule(format!("unsupported ESSCertIDv2 hash algorithm {oid}")))?
     } else if version == 2 {
         DigestAlgorithm::Sha256
     } else {

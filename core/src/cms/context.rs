@@ -11,6 +11,7 @@ use crate::revocation::RevocationSources;
 /// [`LimitExceeded`](super::CmsCode::LimitExceeded) finding, or an `Err`
 /// for the input size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Limits {
     /// Largest encoded message, in bytes (attached content included).
     /// 512 MiB: attached content is held in memory; larger content should
@@ -77,6 +78,7 @@ static EMPTY_POOL: std::sync::OnceLock<CertificatePool> = std::sync::OnceLock::n
 /// assert!(ctx.strict_tsa_eku && ctx.trust_required && ctx.timestamp_proves_time);
 /// ```
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct VerifyContext<'a> {
     /// Trust anchors for the signer and TSA paths.
     pub trust_store: &'a TrustStore,

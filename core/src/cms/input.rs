@@ -165,10 +165,7 @@ pub fn cms_shape(input: &[u8]) -> Result<Option<CmsShape>> {
 
 /// Reads the SignedData of a DER-shaped ContentInfo; the error names it.
 pub(crate) fn parse_signed_data(der: &[u8]) -> Result<SignedData<'_>> {
-    asn1::content_info(der).map_err(|detail| Error::Der {
-        what: "CMS SignedData",
-        detail,
-    })
+    asn1::content_info(der).map_err(|e| Error::der("CMS SignedData", e))
 }
 
 /// The certificates of a PKCS#7 / CMS bundle (BER or DER, one ContentInfo
@@ -179,10 +176,7 @@ pub(crate) fn parse_signed_data(der: &[u8]) -> Result<SignedData<'_>> {
 /// element is not a well-formed SignedData.
 pub(crate) fn bundle_certificates(element: &[u8]) -> Result<(Vec<Vec<u8>>, usize, bool)> {
     let der = ber::normalise(element).map_err(|e| Error::der("PKCS#7 bundle", e))?;
-    let sd = asn1::content_info(&der).map_err(|detail| Error::Der {
-        what: "PKCS#7 bundle",
-        detail,
-    })?;
+    let sd = asn1::content_info(&der).map_err(|e| Error::der("PKCS#7 bundle", e))?;
     let certificates = sd
         .certificates
         .iter()

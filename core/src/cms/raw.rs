@@ -60,10 +60,7 @@ pub(crate) fn signer_attributes(input: &[u8], max_depth: usize) -> Result<Vec<Ra
     sd.signer_infos
         .iter()
         .map(|tlv| {
-            let si = asn1::signer_info(*tlv).map_err(|detail| Error::Der {
-                what: "CMS SignerInfo",
-                detail,
-            })?;
+            let si = asn1::signer_info(*tlv).map_err(|e| Error::der("CMS SignerInfo", e))?;
             Ok(raw_signer(&si, max_depth))
         })
         .collect()
@@ -95,10 +92,7 @@ pub(crate) fn econtent_tag(input: &[u8]) -> Result<Option<u8>> {
             None => None,
         })
     };
-    read().map_err(|detail| Error::Der {
-        what: "CMS SignedData",
-        detail,
-    })
+    read().map_err(|e| Error::der("CMS SignedData", e))
 }
 
 fn raw_signer(si: &asn1::SignerInfo<'_>, depth: usize) -> RawSigner {

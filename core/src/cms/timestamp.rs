@@ -15,7 +15,7 @@ use super::asn1::{self, ID_CT_TSTINFO};
 use super::context::VerifyContext;
 use super::findings::{CmsCode, CmsFinding, Severity};
 use super::result::{TimestampResult, TstInfo};
-use super::tlv::{TlvResult, single, tag};
+use super::tlv::{TlvError, TlvResult, single, tag};
 use super::verify::{Content, parse_signer_infos, verify_signers};
 use crate::cert::extensions::oid;
 use crate::cert::{Certificate, ExtensionValue, SerialNumber, parse_asn1_time};
@@ -53,10 +53,7 @@ pub fn verify_timestamp_token(
     use crate::error::Error;
     let decoded = super::input::decode_input(token)?;
     let der = super::ber::normalise(&decoded.der).map_err(|e| Error::der("TimeStampToken", e))?;
-    asn1::content_info(&der).map_err(|detail| Error::Der {
-        what: "TimeStampToken",
-        detail,
-    })?;
+    asn1::content_info(&der).map_err(|e| Error::der("TimeStampToken", e))?;
     let budget = std::cell::Cell::new(ctx.limits.max_signer_verifications);
     Ok(verify_timestamp(
         &der,
@@ -78,10 +75,7 @@ pub fn verify_timestamp_token_with(
     use crate::error::Error;
     let decoded = super::input::decode_input(token)?;
     let der = super::ber::normalise(&decoded.der).map_err(|e| Error::der("TimeStampToken", e))?;
-    asn1::content_info(&der).map_err(|detail| Error::Der {
-        what: "TimeStampToken",
-        detail,
-    })?;
+    asn1::content_info(&der).map_err(|e| Error::der("TimeStampToken", e))?;
     let budget = std::cell::Cell::new(ctx.limits.max_signer_verifications);
     Ok(verify_timestamp(&der, imprint, ctx, 0, &budget))
 }
@@ -334,17 +328,19 @@ fn dotted(bytes: &[u8]) -> TlvResult<String> {
     let mut v: u128 = 0;
     for (i, b) in bytes.iter().enumerate() {
         if v > (u128::MAX >> 7) {
-            return Err("policy: OID arc too large".into());
+            return Err(TlvError::rule("policy: OID arc too large"));
         }
         v = (v << 7) | u128::from(b & 0x7f);
         if b & 0x80 == 0 {
             arcs.push(v);
             v = 0;
         } else if i + 1 == bytes.len() {
-            return Err("policy: truncated OID".into());
+            return Err(TlvError::rule("policy: truncated OID"));
         }
     }
-    let first = *arcs.first().ok_or("policy: empty OID")?;
+    let first = *arcs
+        .first()
+        .ok_or_else(|| TlvError::rule("policy: empty OID"))?;
     let (a, b) = match first {
         0..=39 => (0, first),
         40..=79 => (1, first - 40),
@@ -370,7 +366,7 @@ pub(crate) fn tst_info(der: &[u8]) -> TlvResult<TstInfo> {
     let mut r = seq.reader();
     let version = r.expect(tag::INTEGER, "version")?.small_uint("version")?;
     if version != 1 {
-        return Err(format!("version {version}, expected 1"));
+        return Err(TlvError::rule(format!("version {version}, expected 1")));
     }
     let policy = dotted(r.expect(tag::OID, "policy")?.value)?;
     let imprint = r.expect(tag::SEQUENCE, "messageImprint")?;
@@ -387,8 +383,12 @@ pub(crate) fn tst_info(der: &[u8]) -> TlvResult<TstInfo> {
     ir.finish("messageImprint")?;
     let serial = r.expect(tag::INTEGER, "serialNumber")?.value.to_vec();
     let gen_tlv = r.expect(tag::GENERALIZED_TIME, "genTime")?;
-    let gen_time = parse_asn1_time(gen_tlv.value, 4)
-        .ok_or_else(|| format!("genTime '{}'", String::from_utf8_lossy(gen_tlv.value)))?;
+    let gen_time = parse_asn1_time(gen_tlv.value, 4).ok_or_else(|| {
+        TlvError::rule(format!(
+            "genTime '{}'",
+            String::from_utf8_lossy(gen_tlv.value)
+        ))
+    })?;
     r.optional(tag::SEQUENCE, "accuracy")?;
     r.optional(tag::BOOLEAN, "ordering")?;
     let nonce = r.optional(tag::INTEGER, "nonce")?.map(|n| n.value.to_vec());

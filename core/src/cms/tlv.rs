@@ -5,6 +5,8 @@
 //! reject (unsorted SET OF, attribute certificates in the certificate set,
 //! odd serials) can be read and reported instead of failing the message.
 
+use std::fmt;
+
 use der::asn1::ObjectIdentifier;
 
 /// Universal and context tags used by CMS (identifier octets, X.690 8.1.2).
@@ -37,8 +39,116 @@ pub(crate) struct Tlv<'a> {
     pub raw: &'a [u8],
 }
 
-/// What went wrong while reading, as text for [`crate::Error::Der`].
-pub(crate) type TlvResult<T> = Result<T, String>;
+/// The outcome of reading: a value or a [`TlvError`].
+pub(crate) type TlvResult<T> = Result<T, TlvError>;
+
+/// Why DER-shaped input could not be read: the structures being read (as
+/// the callers name them, outermost first) and the rule the bytes break.
+/// Its text is the detail of [`crate::Error::Der`] or of a malformed-input
+/// finding, whose code the structure's reader chooses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TlvError {
+    context: Vec<String>,
+    problem: TlvProblem,
+}
+
+/// The rule broken (X.690 8.1 for the encoding itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum TlvProblem {
+    /// No element where one is expected.
+    Truncated,
+    /// The input ends inside a high tag number.
+    TruncatedTag,
+    /// A high tag number of more than five octets.
+    TagTooLong,
+    /// The input ends inside the length octets.
+    TruncatedLength,
+    /// The indefinite form (BER only; input is normalised to DER first).
+    IndefiniteLength,
+    /// A long-form length of more than eight octets.
+    LengthFieldTooLong,
+    /// A length that does not fit in memory addresses.
+    LengthTooLarge,
+    /// Contents longer than the input.
+    PastEnd,
+    /// Bytes after the one element expected.
+    TrailingBytes,
+    /// Elements left over at the end of a constructed element.
+    TrailingElements(usize),
+    /// An element of another type than the structure asks.
+    UnexpectedTag { expected: u8, found: u8 },
+    /// Not an OBJECT IDENTIFIER.
+    NotOid,
+    /// An OBJECT IDENTIFIER whose contents do not decode.
+    BadOid(der::oid::Error),
+    /// Not an INTEGER of 1 to 8 octets.
+    NotSmallInteger,
+    /// A negative INTEGER where the structure asks for a non-negative one.
+    Negative,
+    /// A rule of the structure being read (RFC 5652, RFC 3161,
+    /// Authenticode), with its values.
+    Structure(String),
+}
+
+impl TlvError {
+    fn new(problem: TlvProblem) -> Self {
+        TlvError {
+            context: Vec::new(),
+            problem,
+        }
+    }
+
+    /// A rule of the structure being read, with its values.
+    pub(crate) fn rule(detail: impl Into<String>) -> Self {
+        TlvError::new(TlvProblem::Structure(detail.into()))
+    }
+
+    /// The error, inside the structure `what`.
+    pub(crate) fn context(mut self, what: &str) -> Self {
+        self.context.insert(0, what.to_string());
+        self
+    }
+
+    /// The rule broken.
+    #[cfg(test)]
+    pub(crate) fn problem(&self) -> &TlvProblem {
+        &self.problem
+    }
+}
+
+impl From<TlvProblem> for TlvError {
+    fn from(problem: TlvProblem) -> Self {
+        TlvError::new(problem)
+    }
+}
+
+impl fmt::Display for TlvError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for what in &self.context {
+            write!(f, "{what}: ")?;
+        }
+        match &self.problem {
+            TlvProblem::Truncated => f.write_str("truncated: element expected"),
+            TlvProblem::TruncatedTag => f.write_str("truncated tag"),
+            TlvProblem::TagTooLong => f.write_str("tag number too long"),
+            TlvProblem::TruncatedLength => f.write_str("truncated length"),
+            TlvProblem::IndefiniteLength => f.write_str("indefinite length"),
+            TlvProblem::LengthFieldTooLong => f.write_str("length field too long"),
+            TlvProblem::LengthTooLarge => f.write_str("length too large"),
+            TlvProblem::PastEnd => f.write_str("length runs past the end"),
+            TlvProblem::TrailingBytes => f.write_str("trailing bytes"),
+            TlvProblem::TrailingElements(n) => write!(f, "{n} unexpected trailing bytes"),
+            TlvProblem::UnexpectedTag { expected, found } => {
+                write!(f, "expected tag 0x{expected:02x}, found 0x{found:02x}")
+            }
+            TlvProblem::NotOid => f.write_str("not an OBJECT IDENTIFIER"),
+            TlvProblem::BadOid(e) => write!(f, "{e}"),
+            TlvProblem::NotSmallInteger => f.write_str("not a small INTEGER"),
+            TlvProblem::Negative => f.write_str("negative"),
+            TlvProblem::Structure(detail) => f.write_str(detail),
+        }
+    }
+}
 
 impl<'a> Tlv<'a> {
     /// The elements inside a constructed element.
@@ -51,28 +161,30 @@ impl<'a> Tlv<'a> {
         if self.tag == expected {
             Ok(self)
         } else {
-            Err(format!(
-                "{what}: expected tag 0x{expected:02x}, found 0x{:02x}",
-                self.tag
-            ))
+            Err(TlvError::from(TlvProblem::UnexpectedTag {
+                expected,
+                found: self.tag,
+            })
+            .context(what))
         }
     }
 
     /// The value as an OBJECT IDENTIFIER.
     pub fn oid(&self, what: &str) -> TlvResult<ObjectIdentifier> {
         if self.tag != tag::OID {
-            return Err(format!("{what}: not an OBJECT IDENTIFIER"));
+            return Err(TlvError::from(TlvProblem::NotOid).context(what));
         }
-        ObjectIdentifier::from_bytes(self.value).map_err(|e| format!("{what}: {e}"))
+        ObjectIdentifier::from_bytes(self.value)
+            .map_err(|e| TlvError::from(TlvProblem::BadOid(e)).context(what))
     }
 
     /// A small non-negative INTEGER.
     pub fn small_uint(&self, what: &str) -> TlvResult<u64> {
         if self.tag != tag::INTEGER || self.value.is_empty() || self.value.len() > 8 {
-            return Err(format!("{what}: not a small INTEGER"));
+            return Err(TlvError::from(TlvProblem::NotSmallInteger).context(what));
         }
         if self.value[0] & 0x80 != 0 {
-            return Err(format!("{what}: negative"));
+            return Err(TlvError::from(TlvProblem::Negative).context(what));
         }
         Ok(self
             .value
@@ -103,7 +215,7 @@ impl<'a> Reader<'a> {
 
     /// The next element.
     pub fn next(&mut self, what: &str) -> TlvResult<Tlv<'a>> {
-        let (tlv, rest) = split(self.data).map_err(|e| format!("{what}: {e}"))?;
+        let (tlv, rest) = split(self.data).map_err(|e| e.context(what))?;
         self.data = rest;
         Ok(tlv)
     }
@@ -127,10 +239,7 @@ impl<'a> Reader<'a> {
         if self.data.is_empty() {
             Ok(())
         } else {
-            Err(format!(
-                "{what}: {} unexpected trailing bytes",
-                self.data.len()
-            ))
+            Err(TlvError::from(TlvProblem::TrailingElements(self.data.len())).context(what))
         }
     }
 
@@ -146,40 +255,40 @@ impl<'a> Reader<'a> {
 
 /// Splits the first definite-length element off `data`.
 pub(crate) fn split(data: &[u8]) -> TlvResult<(Tlv<'_>, &[u8])> {
-    let first = *data.first().ok_or("truncated: element expected")?;
+    let first = *data.first().ok_or(TlvProblem::Truncated)?;
     let mut pos = 1;
     if first & 0x1f == 0x1f {
         loop {
-            let b = *data.get(pos).ok_or("truncated tag")?;
+            let b = *data.get(pos).ok_or(TlvProblem::TruncatedTag)?;
             pos += 1;
             if pos > 6 {
-                return Err("tag number too long".into());
+                return Err(TlvProblem::TagTooLong.into());
             }
             if b & 0x80 == 0 {
                 break;
             }
         }
     }
-    let lb = *data.get(pos).ok_or("truncated length")?;
+    let lb = *data.get(pos).ok_or(TlvProblem::TruncatedLength)?;
     pos += 1;
     let len = if lb < 0x80 {
         usize::from(lb)
     } else if lb == 0x80 {
-        return Err("indefinite length".into());
+        return Err(TlvProblem::IndefiniteLength.into());
     } else {
         let n = usize::from(lb & 0x7f);
         if n > 8 {
-            return Err("length field too long".into());
+            return Err(TlvProblem::LengthFieldTooLong.into());
         }
-        let bytes = data.get(pos..pos + n).ok_or("truncated length")?;
+        let bytes = data.get(pos..pos + n).ok_or(TlvProblem::TruncatedLength)?;
         pos += n;
         let v = bytes.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
-        usize::try_from(v).map_err(|_| "length too large".to_string())?
+        usize::try_from(v).map_err(|_| TlvProblem::LengthTooLarge)?
     };
     let end = pos
         .checked_add(len)
         .filter(|&end| end <= data.len())
-        .ok_or("length runs past the end")?;
+        .ok_or(TlvProblem::PastEnd)?;
     Ok((
         Tlv {
             tag: first,
@@ -192,9 +301,9 @@ pub(crate) fn split(data: &[u8]) -> TlvResult<(Tlv<'_>, &[u8])> {
 
 /// Parses exactly one element spanning `data`.
 pub(crate) fn single<'a>(data: &'a [u8], what: &str) -> TlvResult<Tlv<'a>> {
-    let (tlv, rest) = split(data).map_err(|e| format!("{what}: {e}"))?;
+    let (tlv, rest) = split(data).map_err(|e| e.context(what))?;
     if !rest.is_empty() {
-        return Err(format!("{what}: trailing bytes"));
+        return Err(TlvError::from(TlvProblem::TrailingBytes).context(what));
     }
     Ok(tlv)
 }
@@ -232,7 +341,9 @@ mod tests {
         let long = encode(tag::OCTET_STRING, &[0u8; 300]);
         assert_eq!(&long[..4], &[0x04, 0x82, 0x01, 0x2c]);
         assert_eq!(single(&long, "l").unwrap().value.len(), 300);
-        assert!(single(&[0x30, 0x80, 0, 0], "x").is_err());
+        let err = single(&[0x30, 0x80, 0, 0], "x").unwrap_err();
+        assert_eq!(err.problem(), &TlvProblem::IndefiniteLength);
+        assert_eq!(err.to_string(), "x: indefinite length");
         assert!(single(&[0x30, 0x03, 0x05, 0x00], "x").is_err());
         assert!(single(&[0x05, 0x00, 0x00], "x").is_err());
     }

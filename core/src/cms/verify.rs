@@ -153,12 +153,7 @@ pub(crate) fn parse_signer_infos<'a>(
     sd.signer_infos
         .iter()
         .take(ctx.limits.max_signers)
-        .map(|tlv| {
-            asn1::signer_info(*tlv).map_err(|detail| Error::Der {
-                what: "CMS SignerInfo",
-                detail,
-            })
-        })
+        .map(|tlv| asn1::signer_info(*tlv).map_err(|e| Error::der("CMS SignerInfo", e)))
         .collect()
 }
 
@@ -454,15 +449,17 @@ fn find_certificate(env: &Env<'_>, sid: &SignerId<'_>) -> Option<Arc<Certificate
 /// Maps the signatureAlgorithm of a SignerInfo to a signature
 /// AlgorithmIdentifier the backend knows: CMS allows the key algorithm
 /// (rsaEncryption, id-ecPublicKey, id-dsa) with the digest given apart
-/// (RFC 5754 3.2, RFC 5753 7.1.3, RFC 3370 3.1).
+/// (RFC 5754 3.2, RFC 5753 7.1.3, RFC 3370 3.1). `Err` is the
+/// AlgorithmUnsupported finding.
 fn signature_identifier<'a>(
     ai: &'a Tlv<'a>,
     digest: Option<DigestAlgorithm>,
-) -> std::result::Result<AlgorithmIdentifierRef<'a>, String> {
-    let parsed =
-        AlgorithmIdentifierRef::from_der(ai.raw).map_err(|e| format!("signatureAlgorithm: {e}"))?;
-    let by_digest = |table: [&'static str; 5]| -> std::result::Result<_, String> {
-        let d = digest.ok_or("unsupported digest algorithm")?;
+) -> std::result::Result<AlgorithmIdentifierRef<'a>, CmsFinding> {
+    let unsupported = |detail: String| CmsFinding::new(CmsCode::AlgorithmUnsupported, detail);
+    let parsed = AlgorithmIdentifierRef::from_der(ai.raw)
+        .map_err(|e| unsupported(format!("signatureAlgorithm: {e}")))?;
+    let by_digest = |table: [&'static str; 5]| -> std::result::Result<_, CmsFinding> {
+        let d = digest.ok_or_else(|| unsupported("unsupported digest algorithm".into()))?;
         let i = match d {
             DigestAlgorithm::Sha1 => 0,
             DigestAlgorithm::Sha224 => 1,
@@ -470,10 +467,13 @@ fn signature_identifier<'a>(
             DigestAlgorithm::Sha384 => 3,
             DigestAlgorithm::Sha512 => 4,
             #[allow(unreachable_patterns)]
-            _ => return Err("unsupported digest algorithm".into()),
+            _ => return Err(unsupported("unsupported digest algorithm".into())),
         };
         if table[i].is_empty() {
-            return Err(format!("{} is not defined with {d}", parsed.oid));
+            return Err(unsupported(format!(
+                "{} is not defined with {d}",
+                parsed.oid
+            )));
         }
         Ok(AlgorithmIdentifierRef {
             oid: ObjectIdentifier::new_unwrap(table[i]),
@@ -659,9 +659,10 @@ pub(crate) fn verify_signer(
         (Some(_), None, None) => SignatureStatus::NotChecked("no content".into()),
         (Some(cert), None, Some(message)) => {
             match signature_identifier(&si.signature_algorithm, digest_algorithm) {
-                Err(e) => {
-                    findings.push(CmsFinding::new(CmsCode::AlgorithmUnsupported, e.clone()));
-                    SignatureStatus::NotChecked(e)
+                Err(unsupported) => {
+                    let reason = unsupported.detail.clone();
+                    findings.push(unsupported);
+                    SignatureStatus::NotChecked(reason)
                 }
                 Ok(alg) => {
                     signature_algorithm = SignatureAlgorithm::from_identifier(&alg).ok();
@@ -1154,7 +1155,9 @@ mod tests {
         }
         let der = ai("1.2.840.10040.4.1");
         let tlv = super::super::tlv::single(&der, "ai").unwrap();
-        assert!(signature_identifier(&tlv, Some(DigestAlgorithm::Sha512)).is_err());
-        assert!(signature_identifier(&tlv, None).is_err());
+        let err = signature_identifier(&tlv, Some(DigestAlgorithm::Sha512)).unwrap_err();
+        assert_eq!(err.code, CmsCode::AlgorithmUnsupported);
+        let err = signature_identifier(&tlv, None).unwrap_err();
+        assert_eq!(err.code, CmsCode::AlgorithmUnsupported);
     }
 }

@@ -15,7 +15,7 @@ use super::verifier::SignatureVerifier;
 /// new certificate object each time (the signer certificate of every CMS
 /// signature a service checks, say) is still decoded once. Bounded: when
 /// full, the map is emptied and refilled by use. `Send + Sync`.
-pub struct KeyCache {
+pub(crate) struct KeyCache {
     capacity: usize,
     hasher: std::collections::hash_map::RandomState,
     entries: RwLock<Entries>,
@@ -49,11 +49,6 @@ impl KeyCache {
             .read()
             .map(|map| map.values().map(Vec::len).sum())
             .unwrap_or(0)
-    }
-
-    /// `true` when no key is held.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// The decoded form of the key in `spki`, shared with every earlier and
@@ -118,8 +113,8 @@ fn identity(spki: &SubjectPublicKeyInfoRef<'_>) -> Vec<u8> {
     out
 }
 
-/// A verifier that gives `inner` each signer's decoded key from a
-/// [`KeyCache`] (when the signer key carries none yet), so keys are decoded
+/// A verifier that gives `inner` each signer's decoded key from its key
+/// cache (when the signer key carries none yet), so keys are decoded
 /// once per cache, not once per verification. A [`Validator`](crate::validator::Validator)
 /// wraps its backend in one.
 pub struct KeyCachingVerifier<V: ?Sized> {
@@ -137,7 +132,8 @@ impl<V: SignatureVerifier + ?Sized> KeyCachingVerifier<V> {
     }
 
     /// The cache.
-    pub fn cache(&self) -> &KeyCache {
+    #[cfg(test)]
+    pub(crate) fn cache(&self) -> &KeyCache {
         &self.cache
     }
 }

@@ -16,14 +16,14 @@ use super::oids;
 /// Smallest RSA modulus accepted at all, in bits. Smaller keys are broken
 /// outright; keys between this and a policy's minimum (typically 2048) are
 /// verified and left to the caller to flag as weak.
-pub const RSA_MIN_BITS: u32 = 512;
+pub(crate) const RSA_MIN_BITS: u32 = 512;
 /// Largest RSA modulus accepted, in bits. Verification cost grows with the
 /// square of the modulus size; 16384 bits is twice the largest key seen in
 /// public PKIs and bounds the work a hostile certificate can cause.
-pub const RSA_MAX_BITS: u32 = 16384;
+pub(crate) const RSA_MAX_BITS: u32 = 16384;
 /// Largest RSA public exponent accepted: 2^33 - 1, as in *ring* and the `rsa`
 /// crate (a larger exponent only makes verification slower; see "RSADoS").
-pub const RSA_MAX_EXPONENT: u64 = (1 << 33) - 1;
+pub(crate) const RSA_MAX_EXPONENT: u64 = (1 << 33) - 1;
 
 /// An elliptic curve named in an `id-ecPublicKey` key (RFC 5480 section 2.1.1.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -85,6 +85,16 @@ pub enum PublicKeyAlgorithm {
     Dsa,
 }
 
+impl core::fmt::Display for NamedCurve {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Self::P256 => "P-256",
+            Self::P384 => "P-384",
+            Self::P521 => "P-521",
+        })
+    }
+}
+
 impl PublicKeyAlgorithm {
     /// The `SubjectPublicKeyInfo.algorithm` OID.
     pub fn oid(self) -> ObjectIdentifier {
@@ -95,16 +105,6 @@ impl PublicKeyAlgorithm {
             Self::Ed25519 => oids::ED25519,
             Self::Dsa => oids::DSA,
         }
-    }
-}
-
-impl core::fmt::Display for NamedCurve {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(match self {
-            Self::P256 => "P-256",
-            Self::P384 => "P-384",
-            Self::P521 => "P-521",
-        })
     }
 }
 
@@ -120,10 +120,11 @@ impl core::fmt::Display for PublicKeyAlgorithm {
     }
 }
 
-/// What a weak-key policy needs to know about a public key.
+/// What a weak-key policy needs to know about a public key: its algorithm
+/// and size (a certificate's whole key is [`crate::cert::PublicKeyInfo`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub struct PublicKeyInfo {
+pub struct KeyStrength {
     /// The key's algorithm (and curve).
     pub algorithm: PublicKeyAlgorithm,
     /// Key size in bits: RSA modulus length, DSA prime `p` length, EC field
@@ -135,9 +136,9 @@ pub struct PublicKeyInfo {
 /// a borrowed `SubjectPublicKeyInfo`, plus DSA domain parameters inherited
 /// from the issuer when the key has none (RFC 3279 section 2.3.2).
 ///
-/// A key may carry the place where backends keep its decoded form
-/// ([`KeySlot`], one per certificate) or that decoded form itself
-/// ([`PreparedKey`], from a [`KeyCache`](super::KeyCache)): verifications
+/// A key may carry the place where backends keep its decoded form (one
+/// per certificate) or that decoded form itself (from a
+/// [`KeyCachingVerifier`](super::KeyCachingVerifier)'s cache): verifications
 /// through it then decode the key once, not every time.
 #[derive(Clone, Debug)]
 pub struct SignerKey<'a> {
@@ -172,7 +173,7 @@ impl<'a> SignerKey<'a> {
 
     /// The key in `spki`, whose decoded form backends keep in `slot` (the
     /// slot must belong to this key: a certificate's own, say).
-    pub fn with_slot(spki: SubjectPublicKeyInfoRef<'a>, slot: &'a KeySlot) -> Self {
+    pub(crate) fn with_slot(spki: SubjectPublicKeyInfoRef<'a>, slot: &'a KeySlot) -> Self {
         Self {
             slot: Some(slot),
             ..Self::new(spki)
@@ -181,7 +182,7 @@ impl<'a> SignerKey<'a> {
 
     /// The same key with its decoded form taken from `prepared` (which must
     /// have been made for this key, as a [`KeyCache`](super::KeyCache) does).
-    pub fn with_prepared(mut self, prepared: Arc<PreparedKey>) -> Self {
+    pub(crate) fn with_prepared(mut self, prepared: Arc<PreparedKey>) -> Self {
         if let Some(slot) = self.slot {
             // The certificate keeps the cache's entry from now on.
             self.prepared = Some(Arc::clone(slot.0.get_or_init(|| prepared)));
@@ -192,7 +193,7 @@ impl<'a> SignerKey<'a> {
     }
 
     /// `true` if a decoded form is already attached (slot filled or prepared key given).
-    pub fn is_prepared(&self) -> bool {
+    pub(crate) fn is_prepared(&self) -> bool {
         self.prepared.is_some() || self.slot.is_some_and(|slot| slot.0.get().is_some())
     }
 
@@ -200,7 +201,7 @@ impl<'a> SignerKey<'a> {
     /// key, else the slot's (created on first use); `None` for a bare key
     /// (decoded on each verification) and for a DSA key whose parameters
     /// are inherited (its decoded form depends on the issuer).
-    pub fn prepared(&self) -> Option<Arc<PreparedKey>> {
+    pub(crate) fn prepared(&self) -> Option<Arc<PreparedKey>> {
         if self.inherited_dsa_params.is_some() && self.needs_inherited_dsa_parameters() {
             return None;
         }
@@ -251,9 +252,9 @@ impl<'a> SignerKey<'a> {
     /// The same as verification would return for this key: unsupported
     /// algorithm or curve, malformed key, size out of range, or a DSA key
     /// without (inherited) parameters.
-    pub fn info(&self) -> Result<PublicKeyInfo, SignatureError> {
+    pub fn info(&self) -> Result<KeyStrength, SignatureError> {
         let parsed = self.parse()?;
-        Ok(PublicKeyInfo {
+        Ok(KeyStrength {
             algorithm: parsed.algorithm(),
             bits: parsed.bits(),
         })
@@ -337,7 +338,7 @@ impl<'a> SignerKey<'a> {
 /// verifies signatures. Cloning gives an empty slot; slots never take part
 /// in comparisons.
 #[derive(Default)]
-pub struct KeySlot(OnceLock<Arc<PreparedKey>>);
+pub(crate) struct KeySlot(OnceLock<Arc<PreparedKey>>);
 
 impl KeySlot {
     /// An empty slot.
@@ -380,7 +381,7 @@ impl core::fmt::Debug for KeySlot {
 /// precomputations, AWS-LC's parsed keys), made on the first verification
 /// and reused by every later one. Immutable once made; `Send + Sync`.
 #[derive(Default)]
-pub struct PreparedKey {
+pub(crate) struct PreparedKey {
     pub(crate) rustcrypto: OnceLock<super::rustcrypto::RustKey>,
     #[cfg(feature = "aws-lc-rs")]
     pub(crate) aws_lc: OnceLock<super::aws_lc::AwsKey>,
@@ -404,7 +405,7 @@ pub(crate) fn count_key_decode() {
 /// How many public keys the built-in backends have decoded into their own
 /// form (RSA modulus set-up, curve point decompression and checks, AWS-LC
 /// key parsing) on the calling thread since it started. With keys cached
-/// (a certificate's [`KeySlot`], a validator's key cache) it grows by one per
+/// (a certificate's own slot, a validator's key cache) it grows by one per
 /// distinct key, not per verification; tests and benchmarks read it.
 pub fn key_decodes() -> u64 {
     KEY_DECODES.with(core::cell::Cell::get)
@@ -595,7 +596,7 @@ mod tests {
         )
     }
 
-    fn info(der: &[u8]) -> Result<PublicKeyInfo, SignatureError> {
+    fn info(der: &[u8]) -> Result<KeyStrength, SignatureError> {
         SignerKey::from_der(der)?.info()
     }
 
@@ -603,7 +604,7 @@ mod tests {
     fn rsa_key_bounds() {
         assert_eq!(
             info(&rsa_spki(2048, &[1, 0, 1])).unwrap(),
-            PublicKeyInfo {
+            KeyStrength {
                 algorithm: PublicKeyAlgorithm::Rsa,
                 bits: 2048
             }

@@ -4,9 +4,9 @@
 //!   [`RustCryptoVerifier`] is the default backend, [`DefaultVerifier`] names
 //!   the backend selected by cargo features.
 //! * [`SignatureAlgorithm`], [`PssParameters`]: decoded signature algorithm identifiers.
-//! * [`SignerKey`], [`PublicKeyInfo`]: the signer's key, DSA parameter
+//! * [`SignerKey`], [`KeyStrength`]: the signer's key, DSA parameter
 //!   inheritance, and key algorithm / size for weak-key policy.
-//! * [`DigestAlgorithm`], [`digest_by_oid`], [`Hasher`]: SHA-1 and SHA-2 by OID.
+//! * [`DigestAlgorithm`], [`Hasher`]: SHA-1 and SHA-2 by OID.
 //!
 //! Supported: RSA PKCS #1 v1.5 and RSASSA-PSS with SHA-1/224/256/384/512,
 //! ECDSA on P-256, P-384 and P-521 with the same digests, Ed25519, and DSA
@@ -26,13 +26,11 @@ mod verifier;
 pub use algorithm::{PssParameters, SignatureAlgorithm};
 #[cfg(feature = "aws-lc-rs")]
 pub use aws_lc::AwsLcVerifier;
-pub use cache::{KeyCache, KeyCachingVerifier};
+pub use cache::KeyCachingVerifier;
 pub use digest::{DigestAlgorithm, Hasher, digest_by_oid};
 pub use error::{AlgorithmRole, SignatureError};
-pub use key::{
-    KeySlot, NamedCurve, PreparedKey, PublicKeyAlgorithm, PublicKeyInfo, RSA_MAX_BITS,
-    RSA_MAX_EXPONENT, RSA_MIN_BITS, SignerKey, key_decodes,
-};
+pub(crate) use key::KeySlot;
+pub use key::{KeyStrength, NamedCurve, PublicKeyAlgorithm, SignerKey, key_decodes};
 pub use rustcrypto::RustCryptoVerifier;
 pub use verifier::SignatureVerifier;
 

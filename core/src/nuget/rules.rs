@@ -5,8 +5,8 @@
 
 use super::content::allowed_digest;
 use super::findings::{NuGetCode, NuGetFinding};
-use crate::ExtensionValue;
 use crate::cert::Certificate;
+use crate::cert::ExtensionValue;
 use crate::cert::extensions::oid;
 use crate::cms::{CmsCode, SignerResult, TimestampResult};
 use crate::crypto::{DigestAlgorithm, SignatureAlgorithm};

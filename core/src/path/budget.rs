@@ -13,6 +13,7 @@ use std::fmt;
 /// Limits on the work one validation may do. Exhaustion stops the search
 /// and is reported as one finding; it never hangs or panics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Budget {
     /// Signature verifications of the whole validation: certificates of
     /// every candidate path, CRLs, OCSP responses, and the certificates of

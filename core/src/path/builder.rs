@@ -37,7 +37,8 @@ use super::store::{CertificatePool, NameKey, TrustStore};
 ///
 /// ```
 /// use validate::path::{validate_path, CertificatePool, TrustStore, ValidationOptions, Purpose};
-/// use validate::{read_certificates_strict, DefaultVerifier};
+/// use validate::read_certificates_strict;
+/// use validate::crypto::DefaultVerifier;
 ///
 /// let read = |f: &str| read_certificates_strict(&std::fs::read(format!("../examples/chain/{f}")).unwrap()).unwrap();
 /// let leaf = read("leaf.pem").remove(0);

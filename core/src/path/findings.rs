@@ -124,6 +124,24 @@ impl Finding {
         }
     }
 
+    /// A finding of `code` whose certificate the finder does not know: the
+    /// caller that walks the path places it with [`Finding::at`].
+    pub(crate) fn unplaced(code: ResultCode, detail: impl Into<String>) -> Self {
+        Finding::new(code, None, detail)
+    }
+
+    /// The finding, about the certificate at `index` of the path.
+    pub(crate) fn at(mut self, index: usize) -> Self {
+        self.certificate = Some(index);
+        self
+    }
+
+    /// The finding, its detail preceded by `context` and `": "`.
+    pub(crate) fn context(mut self, context: impl std::fmt::Display) -> Self {
+        self.detail = format!("{context}: {}", self.detail);
+        self
+    }
+
     pub(crate) fn warning(mut self) -> Self {
         self.severity = Severity::Warning;
         self

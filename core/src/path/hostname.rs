@@ -14,6 +14,7 @@ use crate::cert::extensions::oid;
 use crate::cert::{Certificate, ExtensionValue};
 
 use super::dns_name::{self, last_label_numeric};
+use super::findings::{Finding, ResultCode};
 
 /// commonName (X.520).
 const COMMON_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
@@ -31,11 +32,12 @@ pub(crate) enum PeerName {
 /// four decimal octets without leading zeros; or IPv6, RFC 4291 2.2) or else
 /// a DNS host name in the one syntax of `dns_name.rs` (letters, digits and
 /// hyphens, no underscore; one trailing period allowed; a last label of
-/// digits only is a malformed IPv4 address).
+/// digits only is a malformed IPv4 address). `Err` is the PeerNameMismatch
+/// finding: a peer name that is no name matches no certificate.
 impl FromStr for PeerName {
-    type Err = String;
+    type Err = Finding;
 
-    fn from_str(s: &str) -> Result<Self, String> {
+    fn from_str(s: &str) -> Result<Self, Finding> {
         if let Some(v4) = parse_ipv4(s) {
             return Ok(PeerName::Ip(IpAddr::V4(v4)));
         }
@@ -44,14 +46,22 @@ impl FromStr for PeerName {
                 .parse::<Ipv6Addr>()
                 .map(|v6| PeerName::Ip(IpAddr::V6(v6)))
                 .map_err(|_| {
-                    format!(
-                        "peer name {} is not an IPv6 address (RFC 4291 2.2)",
-                        quoted(s)
+                    Finding::unplaced(
+                        ResultCode::PeerNameMismatch,
+                        format!(
+                            "peer name {} is not an IPv6 address (RFC 4291 2.2)",
+                            quoted(s)
+                        ),
                     )
                 });
         }
         let name = s.strip_suffix('.').unwrap_or(s);
-        let bad = |why: &str| format!("peer name {} is not a host name: {why}", quoted(s));
+        let bad = |why: &str| {
+            Finding::unplaced(
+                ResultCode::PeerNameMismatch,
+                format!("peer name {} is not a host name: {why}", quoted(s)),
+            )
+        };
         dns_name::check(name).map_err(|why| bad(&why.to_string()))?;
         if last_label_numeric(name) {
             return Err(bad(
@@ -115,45 +125,57 @@ fn quoted(text: &str) -> String {
 /// - every iPAddress 4 or 16 octets;
 /// - a subject CN is not a mis-encoded copy of a SAN entry (BR 7.1.4.3, see
 ///   [`check_common_name`]).
-pub(crate) fn check_server_san(cert: &Certificate) -> Result<(), String> {
-    let ext = cert.extension(&oid::SUBJECT_ALT_NAME).ok_or(
-        "no subjectAltName: a server certificate names its hosts there, and the subject CN is \
-         never used (BR 7.1.2.7.12, RFC 6125 6.4.4)",
-    )?;
-    let names = san_entries(cert)?;
+///
+/// `Err` is the InvalidSubjectAltName finding (for the end entity).
+pub(crate) fn check_server_san(cert: &Certificate) -> Result<(), Finding> {
+    let ext = cert.extension(&oid::SUBJECT_ALT_NAME).ok_or_else(|| {
+        invalid_san(
+            "no subjectAltName: a server certificate names its hosts there, and the subject CN \
+             is never used (BR 7.1.2.7.12, RFC 6125 6.4.4)",
+        )
+    })?;
+    let names = san_entries(cert, ResultCode::InvalidSubjectAltName)?;
     // RFC 5280 4.2.1.6: GeneralNames ::= SEQUENCE SIZE (1..MAX).
     if names.is_empty() {
-        return Err("subjectAltName holds no name (RFC 5280 4.2.1.6)".into());
+        return Err(invalid_san(
+            "subjectAltName holds no name (RFC 5280 4.2.1.6)",
+        ));
     }
     let subject_empty = cert.subject().is_empty();
     // RFC 5280 4.2.1.6: "If the subject field contains an empty sequence
     // [...] the subjectAltName extension [...] MUST be critical."
     if subject_empty && !ext.critical() {
-        return Err(
-            "the subject is empty and subjectAltName is not critical (RFC 5280 4.2.1.6)".into(),
-        );
+        return Err(invalid_san(
+            "the subject is empty and subjectAltName is not critical (RFC 5280 4.2.1.6)",
+        ));
     }
     // BR 7.1.2.7.12: otherwise the extension MUST NOT be critical.
     if !subject_empty && ext.critical() {
-        return Err(
-            "the subject is not empty and subjectAltName is critical (BR 7.1.2.7.12)".into(),
-        );
+        return Err(invalid_san(
+            "the subject is not empty and subjectAltName is critical (BR 7.1.2.7.12)",
+        ));
     }
     for name in names {
         match name {
             GeneralName::DnsName(dns) => check_dns_id(dns.as_str())?,
             // RFC 5280 4.2.1.6: four octets for IPv4, sixteen for IPv6.
             GeneralName::IpAddress(octets) if ip_text(octets.as_bytes()).is_none() => {
-                return Err(format!(
+                return Err(invalid_san(format!(
                     "subjectAltName iPAddress of {} octets; it is 4 (IPv4) or 16 (IPv6) \
                      (RFC 5280 4.2.1.6)",
                     octets.as_bytes().len()
-                ));
+                )));
             }
             _ => {}
         }
     }
     check_common_name(cert, names)
+}
+
+/// The server certificate's subjectAltName breaks RFC 5280 4.2.1.6 or the
+/// Baseline Requirements.
+fn invalid_san(detail: impl Into<String>) -> Finding {
+    Finding::unplaced(ResultCode::InvalidSubjectAltName, detail)
 }
 
 /// BR 7.1.4.3 asks that a subject CN copy a subjectAltName entry: a
@@ -168,7 +190,7 @@ pub(crate) fn check_server_san(cert: &Certificate) -> Result<(), String> {
 ///
 /// A CN naming some other host is not rejected: x509-limbo's own valid
 /// server certificates carry `CN=example.com` beside unrelated SANs.
-fn check_common_name(cert: &Certificate, names: &[GeneralName]) -> Result<(), String> {
+fn check_common_name(cert: &Certificate, names: &[GeneralName]) -> Result<(), Finding> {
     for cn in cert
         .subject()
         .attributes()
@@ -178,10 +200,10 @@ fn check_common_name(cert: &Certificate, names: &[GeneralName]) -> Result<(), St
             continue;
         };
         let bad = |why: &str| {
-            Err(format!(
+            Err(invalid_san(format!(
                 "the subject CN {} {why} (BR 7.1.4.3)",
                 quoted(text)
-            ))
+            )))
         };
         if looks_like_ip(text) {
             let copied = names.iter().any(|name| match name {
@@ -272,15 +294,17 @@ fn ip_text(octets: &[u8]) -> Option<String> {
     }
 }
 
-/// The decoded subjectAltName entries.
-fn san_entries(cert: &Certificate) -> Result<&[GeneralName], String> {
+/// The decoded subjectAltName entries; `Err` is a finding of `code`, the
+/// rule the caller checks (the server profile, or the peer name).
+fn san_entries(cert: &Certificate, code: ResultCode) -> Result<&[GeneralName], Finding> {
+    let problem = |detail: String| Err(Finding::unplaced(code, detail));
     match cert.extension(&oid::SUBJECT_ALT_NAME).map(|e| e.value()) {
         Some(ExtensionValue::SubjectAltName(san)) => Ok(&san.0),
-        Some(ExtensionValue::Malformed(why)) => Err(format!(
+        Some(ExtensionValue::Malformed(why)) => problem(format!(
             "subjectAltName does not decode: {why} (RFC 5280 4.2.1.6)"
         )),
-        Some(_) => Err("subjectAltName is not a GeneralNames value".into()),
-        None => Err(
+        Some(_) => problem("subjectAltName is not a GeneralNames value".into()),
+        None => problem(
             "no subjectAltName: the peer name is matched against it only, never against the \
              subject CN (RFC 6125 6.4.4)"
                 .into(),
@@ -299,8 +323,8 @@ fn san_entries(cert: &Certificate) -> Result<&[GeneralName], String> {
 /// (`*.s3.amazonaws.com`, `*.github.io`) is accepted here, because the
 /// suffix's owner may hold it (real S3 certificates do), but it never
 /// matches a peer name: see [`dns_matches`].
-fn check_dns_id(name: &str) -> Result<(), String> {
-    let bad = |why: &str| format!("subjectAltName dNSName {}: {why}", quoted(name));
+fn check_dns_id(name: &str) -> Result<(), Finding> {
+    let bad = |why: &str| invalid_san(format!("subjectAltName dNSName {}: {why}", quoted(name)));
     let (wildcard, host) = match name.strip_prefix("*.") {
         Some(base) => (true, base),
         None => (false, name),
@@ -343,9 +367,10 @@ fn public_suffix(name: &str) -> Option<psl::Type> {
 /// 6.4): a dNSName equal to it ignoring ASCII case, or a wildcard standing
 /// for exactly its leftmost label; an iPAddress with the same octets. The
 /// subject CN is never used (RFC 6125 6.4.4 as the WebPKI applies it), and a
-/// dNSName that [`check_server_san`] would reject never matches.
-pub(crate) fn matches_peer_name(cert: &Certificate, peer: &PeerName) -> Result<(), String> {
-    let names = san_entries(cert)?;
+/// dNSName that [`check_server_san`] would reject never matches. `Err` is
+/// the PeerNameMismatch finding (for the end entity).
+pub(crate) fn matches_peer_name(cert: &Certificate, peer: &PeerName) -> Result<(), Finding> {
+    let names = san_entries(cert, ResultCode::PeerNameMismatch)?;
     let matched = names.iter().any(|name| match (name, peer) {
         (GeneralName::DnsName(presented), PeerName::Dns(reference)) => {
             dns_matches(presented.as_str(), reference)
@@ -383,9 +408,12 @@ pub(crate) fn matches_peer_name(cert: &Certificate, peer: &PeerName) -> Result<(
     } else {
         presented.join(", ")
     };
-    Err(format!(
-        "{peer} matches no subjectAltName entry ({presented}); the subject CN is never used \
-         (RFC 6125 6.4)"
+    Err(Finding::unplaced(
+        ResultCode::PeerNameMismatch,
+        format!(
+            "{peer} matches no subjectAltName entry ({presented}); the subject CN is never used \
+             (RFC 6125 6.4)"
+        ),
     ))
 }
 
@@ -428,6 +456,23 @@ mod tests {
         s.parse().unwrap()
     }
 
+    /// The server-profile check, its finding's detail once its code is
+    /// checked.
+    fn check_server_san(cert: &Certificate) -> Result<(), String> {
+        super::check_server_san(cert).map_err(|f| {
+            assert_eq!(f.code, ResultCode::InvalidSubjectAltName, "{f:?}");
+            f.detail
+        })
+    }
+
+    /// The peer-name match, its finding's detail once its code is checked.
+    fn matches_peer_name(cert: &Certificate, peer: &PeerName) -> Result<(), String> {
+        super::matches_peer_name(cert, peer).map_err(|f| {
+            assert_eq!(f.code, ResultCode::PeerNameMismatch, "{f:?}");
+            f.detail
+        })
+    }
+
     #[test]
     fn peer_names_parse_strictly() {
         assert_eq!(
@@ -444,7 +489,8 @@ mod tests {
         assert_eq!(peer("localhost"), PeerName::Dns("localhost".into()));
         // The one DNS syntax (dns_name.rs): no underscore in a host name.
         let err = "foo_bar.example.com".parse::<PeerName>().unwrap_err();
-        assert!(err.contains("underscore"), "{err}");
+        assert_eq!(err.code, ResultCode::PeerNameMismatch);
+        assert!(err.detail.contains("underscore"), "{err:?}");
         // Hex is a valid-looking label, not an address.
         assert_eq!(peer("0xC0A80101"), PeerName::Dns("0xc0a80101".into()));
         let long_label = "a".repeat(64);

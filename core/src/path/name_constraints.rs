@@ -20,6 +20,8 @@ use crate::cert::extensions::oid;
 use crate::cert::{Certificate, DistinguishedName, ExtensionValue};
 use crate::path::ResultCode;
 
+use super::dns_name::DnsSyntaxError;
+use super::findings::Finding;
 use super::name_match::NameKey;
 
 /// emailAddress (PKCS #9, RFC 2985): the legacy e-mail attribute of subject
@@ -181,6 +183,61 @@ impl CandidateName {
 /// The budget ran out.
 struct Exhausted;
 
+/// Why a name, or the base of a subtree, does not parse as its form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum NameSyntax {
+    /// Not a DNS name in preferred name syntax (the name, cut for a report).
+    Dns { name: String, why: DnsSyntaxError },
+    /// Not a mailbox `local-part@host` (RFC 5322 3.4.1).
+    Mailbox(String),
+    /// A URI without a domain-name host (RFC 3986, RFC 5280 4.2.1.10).
+    Uri { uri: String, problem: UriProblem },
+}
+
+/// What a URI lacks for a URI name constraint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UriProblem {
+    NoScheme,
+    BadScheme,
+    NoAuthority,
+    IpHost,
+    BadPort,
+    EmptyHost,
+}
+
+impl std::fmt::Display for NameSyntax {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NameSyntax::Dns { name, why } => write!(f, "{name:?} is not a DNS name: {why}"),
+            NameSyntax::Mailbox(s) => {
+                write!(f, "{s:?} is not a mailbox local-part@host (RFC 5322 3.4.1)")
+            }
+            NameSyntax::Uri { uri, problem } => match problem {
+                UriProblem::NoScheme => write!(f, "{uri:?} has no scheme (RFC 3986 3)"),
+                UriProblem::BadScheme => write!(f, "{uri:?} has an invalid scheme (RFC 3986 3.1)"),
+                UriProblem::NoAuthority => write!(
+                    f,
+                    "{uri:?} has no authority, so no host (RFC 5280 4.2.1.10)"
+                ),
+                UriProblem::IpHost => write!(
+                    f,
+                    "{uri:?} names its host by IP address, not by domain name (RFC 5280 4.2.1.10)"
+                ),
+                UriProblem::BadPort => write!(f, "{uri:?} has an invalid port (RFC 3986 3.2.3)"),
+                UriProblem::EmptyHost => {
+                    write!(f, "{uri:?} has an empty host (RFC 5280 4.2.1.10)")
+                }
+            },
+        }
+    }
+}
+
+/// A nameConstraints extension that breaks RFC 5280 4.2.1.10, for the
+/// path's InvalidNameConstraints finding.
+fn invalid_constraint(detail: impl std::fmt::Display) -> Finding {
+    Finding::unplaced(ResultCode::InvalidNameConstraints, detail.to_string())
+}
+
 impl NameConstraintsState {
     /// No constraint: every name is permitted (RFC 5280 6.1.1 (b) and (c)).
     pub(crate) fn new() -> Self {
@@ -188,31 +245,37 @@ impl NameConstraintsState {
     }
 
     /// Merges a CA certificate's nameConstraints (RFC 5280 6.1.4 (g)); a
-    /// certificate without the extension changes nothing. `Err` says why the
-    /// extension is invalid; the state is then unchanged.
-    pub(crate) fn add(&mut self, cert: &Certificate) -> Result<(), String> {
+    /// certificate without the extension changes nothing. `Err` is the
+    /// InvalidNameConstraints finding saying why the extension is invalid
+    /// (its certificate is for the caller to place); the state is then
+    /// unchanged.
+    pub(crate) fn add(&mut self, cert: &Certificate) -> Result<(), Finding> {
         let Some(ext) = cert.extension(&oid::NAME_CONSTRAINTS) else {
             return Ok(());
         };
         let subject = clip(cert.subject().to_string());
-        let invalid = |detail: String| format!("nameConstraints of \"{subject}\": {detail}");
+        let context = format!("nameConstraints of \"{subject}\"");
+        let invalid = |finding: Finding| finding.context(&context);
         let nc = match ext.value() {
             ExtensionValue::NameConstraints(nc) => nc,
             ExtensionValue::Malformed(why) => {
-                return Err(invalid(format!(
+                return Err(invalid(invalid_constraint(format!(
                     "does not decode: {why} (RFC 5280 4.2.1.10)"
+                ))));
+            }
+            _ => {
+                return Err(invalid(invalid_constraint(
+                    "is not a NameConstraints value",
                 )));
             }
-            _ => return Err(invalid("is not a NameConstraints value".to_string())),
         };
         // RFC 5280 4.2.1.10: "Conforming CAs MUST NOT issue certificates
         // where name constraints is an empty sequence."
         if nc.permitted_subtrees.is_none() && nc.excluded_subtrees.is_none() {
-            return Err(invalid(
+            return Err(invalid(invalid_constraint(
                 "neither permittedSubtrees nor excludedSubtrees is present; the extension \
-                 MUST NOT be an empty sequence (RFC 5280 4.2.1.10)"
-                    .to_string(),
-            ));
+                 MUST NOT be an empty sequence (RFC 5280 4.2.1.10)",
+            )));
         }
         let source = self.sources.len();
         let permitted = nc
@@ -250,15 +313,15 @@ impl NameConstraintsState {
     /// certificate entirely (subject DN and subjectAltName), so that CAs can
     /// roll their keys over.
     ///
-    /// Returns every violation with the .NET flag it raises. `budget` is
-    /// decreased by one per name-versus-subtree comparison; `Err` when it
-    /// runs out.
+    /// Returns every violation with the result code it raises. `budget` is
+    /// decreased by one per name-versus-subtree comparison; `Err` is the
+    /// BudgetExhausted finding when it runs out.
     pub(crate) fn check(
         &self,
         cert: &Certificate,
         self_issued_non_final: bool,
         budget: &mut u32,
-    ) -> Result<Vec<(ResultCode, String)>, String> {
+    ) -> Result<Vec<(ResultCode, String)>, Finding> {
         let mut findings = Vec::new();
         // RFC 5280 6.1.3 (b), (c): "If certificate i is self-issued and it is
         // not the final certificate in the path, skip this step".
@@ -273,13 +336,16 @@ impl NameConstraintsState {
         for candidate in &candidates {
             self.check_candidate(candidate, budget, &mut findings)
                 .map_err(|Exhausted| {
-                    format!(
-                        "name-constraint budget exhausted checking {} names of \"{}\" against \
+                    Finding::unplaced(
+                        ResultCode::BudgetExhausted,
+                        format!(
+                            "name-constraint budget exhausted checking {} names of \"{}\" against \
                          {} subtrees (RFC 5280 6.1.3 (b), (c); the limit stops hostile \
                          certificates)",
-                        candidates.len(),
-                        clip(cert.subject().to_string()),
-                        self.subtree_count()
+                            candidates.len(),
+                            clip(cert.subject().to_string()),
+                            self.subtree_count()
+                        ),
                     )
                 })?;
         }
@@ -434,31 +500,31 @@ fn list_subtrees(subtrees: &[Subtree]) -> String {
 }
 
 /// Validates GeneralSubtrees (RFC 5280 4.2.1.10) and sorts them by form.
-fn parse_subtrees(list: &[GeneralSubtree], field: &str, source: usize) -> Result<ByForm, String> {
+fn parse_subtrees(list: &[GeneralSubtree], field: &str, source: usize) -> Result<ByForm, Finding> {
     // GeneralSubtrees ::= SEQUENCE SIZE (1..MAX) OF GeneralSubtree
     if list.is_empty() {
-        return Err(format!(
+        return Err(invalid_constraint(format!(
             "{field} is an empty sequence; GeneralSubtrees is SIZE (1..MAX) (RFC 5280 4.2.1.10)"
-        ));
+        )));
     }
     let mut by_form = ByForm::default();
     for (i, subtree) in list.iter().enumerate() {
         let shown = clip(show_general_name(&subtree.base, true));
         // RFC 5280 4.2.1.10: "the minimum MUST be zero, and maximum MUST be absent".
         if subtree.minimum != 0 {
-            return Err(format!(
+            return Err(invalid_constraint(format!(
                 "{field} entry {i} ({shown}) has minimum {}; it MUST be zero (RFC 5280 4.2.1.10)",
                 subtree.minimum
-            ));
+            )));
         }
         if let Some(maximum) = subtree.maximum {
-            return Err(format!(
+            return Err(invalid_constraint(format!(
                 "{field} entry {i} ({shown}) has maximum {maximum}; it MUST be absent \
                  (RFC 5280 4.2.1.10)"
-            ));
+            )));
         }
         let base = parse_base(&subtree.base)
-            .map_err(|why| format!("{field} entry {i} ({shown}): {why}"))?;
+            .map_err(|why| why.context(format_args!("{field} entry {i} ({shown})")))?;
         by_form[Form::of(&subtree.base).index()].push(Subtree {
             base,
             shown,
@@ -469,7 +535,7 @@ fn parse_subtrees(list: &[GeneralSubtree], field: &str, source: usize) -> Result
 }
 
 /// Validates one subtree base (RFC 5280 4.2.1.10).
-fn parse_base(name: &GeneralName) -> Result<Base, String> {
+fn parse_base(name: &GeneralName) -> Result<Base, Finding> {
     match name {
         GeneralName::DnsName(s) => {
             let s = s.as_str();
@@ -478,19 +544,18 @@ fn parse_base(name: &GeneralName) -> Result<Base, String> {
             // form belongs to URI and rfc822Name constraints only). An empty
             // constraint holds every name.
             if s.contains('*') {
-                return Err(
-                    "a dNSName constraint cannot hold a wildcard (RFC 5280 4.2.1.10)".into(),
-                );
+                return Err(invalid_constraint(
+                    "a dNSName constraint cannot hold a wildcard (RFC 5280 4.2.1.10)",
+                ));
             }
             if s.starts_with('.') {
-                return Err(
+                return Err(invalid_constraint(
                     "a dNSName constraint cannot start with a period; that form is for URI and \
-                     rfc822Name constraints (RFC 5280 4.2.1.10)"
-                        .into(),
-                );
+                     rfc822Name constraints (RFC 5280 4.2.1.10)",
+                ));
             }
             if !s.is_empty() {
-                dns_syntax(s)?;
+                dns_syntax(s).map_err(invalid_constraint)?;
             }
             Ok(Base::Dns(s.to_ascii_lowercase()))
         }
@@ -499,8 +564,8 @@ fn parse_base(name: &GeneralName) -> Result<Base, String> {
             // RFC 5280 4.2.1.10: a mailbox, a host, or a domain with a
             // leading period.
             if s.contains('@') {
-                let (local, host) = split_mailbox(s)?;
-                dns_syntax(host)?;
+                let (local, host) = split_mailbox(s).map_err(invalid_constraint)?;
+                dns_syntax(host).map_err(invalid_constraint)?;
                 Ok(Base::Email(EmailBase::Mailbox {
                     local: local.to_string(),
                     host: host.to_ascii_lowercase(),
@@ -516,19 +581,18 @@ fn parse_base(name: &GeneralName) -> Result<Base, String> {
             // 32 for IPv6; the mask is a CIDR prefix.
             let bytes = octets.as_bytes();
             if bytes.len() != 8 && bytes.len() != 32 {
-                return Err(format!(
+                return Err(invalid_constraint(format!(
                     "an iPAddress constraint is an address and a mask of 8 (IPv4) or 32 (IPv6) \
                      octets, not {} (RFC 5280 4.2.1.10)",
                     bytes.len()
-                ));
+                )));
             }
             let (addr, mask) = bytes.split_at(bytes.len() / 2);
             if prefix_len(mask).is_none() {
-                return Err(
+                return Err(invalid_constraint(
                     "the iPAddress constraint's mask is not contiguous (RFC 4632 CIDR, RFC 5280 \
-                     4.2.1.10)"
-                        .into(),
-                );
+                     4.2.1.10)",
+                ));
             }
             Ok(Base::Ip {
                 addr: addr.iter().zip(mask).map(|(a, m)| a & m).collect(),
@@ -538,7 +602,7 @@ fn parse_base(name: &GeneralName) -> Result<Base, String> {
         GeneralName::DirectoryName(name) => {
             DistinguishedName::from_name(name, "directoryName constraint")
                 .map(|dn| Base::Directory(NameKey::of(&dn)))
-                .map_err(|e| e.to_string())
+                .map_err(invalid_constraint)
         }
         GeneralName::OtherName(_) | GeneralName::EdiPartyName(_) | GeneralName::RegisteredId(_) => {
             Ok(Base::Unsupported)
@@ -547,15 +611,17 @@ fn parse_base(name: &GeneralName) -> Result<Base, String> {
 }
 
 /// `host.example.com` or `.example.com` (RFC 5280 4.2.1.10, URI and rfc822Name).
-fn host_base(s: &str) -> Result<HostBase, String> {
+fn host_base(s: &str) -> Result<HostBase, Finding> {
     let (below, host) = match s.strip_prefix('.') {
         Some(rest) => (true, rest),
         None => (false, s),
     };
     if host.contains('*') {
-        return Err("a host constraint cannot hold a wildcard (RFC 5280 4.2.1.10)".into());
+        return Err(invalid_constraint(
+            "a host constraint cannot hold a wildcard (RFC 5280 4.2.1.10)",
+        ));
     }
-    dns_syntax(host)?;
+    dns_syntax(host).map_err(invalid_constraint)?;
     let host = host.to_ascii_lowercase();
     Ok(if below {
         HostBase::Below(host)
@@ -567,15 +633,17 @@ fn host_base(s: &str) -> Result<HostBase, String> {
 /// DNS name syntax for comparisons: the one rule of `dns_name.rs` (RFC
 /// 5280 4.2.1.6 preferred name syntax, no underscore). Wildcards are
 /// handled by callers.
-fn dns_syntax(name: &str) -> Result<(), String> {
-    super::dns_name::check(name)
-        .map_err(|why| format!("{:?} is not a DNS name: {why}", clip(name.to_string())))
+fn dns_syntax(name: &str) -> Result<(), NameSyntax> {
+    super::dns_name::check(name).map_err(|why| NameSyntax::Dns {
+        name: clip(name.to_string()),
+        why,
+    })
 }
 
 /// Splits `local@host` (RFC 5322 3.4.1 addr-spec, as RFC 5280 4.2.1.6 asks
 /// of rfc822Name): the local part is a dot-atom or a quoted string.
-fn split_mailbox(s: &str) -> Result<(&str, &str), String> {
-    let bad = || format!("{s:?} is not a mailbox local-part@host (RFC 5322 3.4.1)");
+fn split_mailbox(s: &str) -> Result<(&str, &str), NameSyntax> {
+    let bad = || NameSyntax::Mailbox(s.to_string());
     let at = if s.starts_with('"') {
         // Quoted local part: up to the closing quote, `\` escaping one character.
         let bytes = s.as_bytes();
@@ -615,10 +683,14 @@ fn split_mailbox(s: &str) -> Result<(&str, &str), String> {
 /// The host of a URI (RFC 3986 3.2.2), lowercase. RFC 5280 4.2.1.10: a URI
 /// without an authority holding a fully qualified domain name (none, or an
 /// IP address) cannot satisfy a URI constraint.
-fn uri_host(uri: &str) -> Result<String, String> {
+fn uri_host(uri: &str) -> Result<String, NameSyntax> {
+    let bad = |problem| NameSyntax::Uri {
+        uri: uri.to_string(),
+        problem,
+    };
     let (scheme, rest) = uri
         .split_once(':')
-        .ok_or_else(|| format!("{uri:?} has no scheme (RFC 3986 3)"))?;
+        .ok_or_else(|| bad(UriProblem::NoScheme))?;
     let scheme_ok = scheme
         .bytes()
         .next()
@@ -627,26 +699,24 @@ fn uri_host(uri: &str) -> Result<String, String> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b));
     if !scheme_ok {
-        return Err(format!("{uri:?} has an invalid scheme (RFC 3986 3.1)"));
+        return Err(bad(UriProblem::BadScheme));
     }
     let authority = rest
         .strip_prefix("//")
-        .ok_or_else(|| format!("{uri:?} has no authority, so no host (RFC 5280 4.2.1.10)"))?;
+        .ok_or_else(|| bad(UriProblem::NoAuthority))?;
     let end = authority.find(['/', '?', '#']).unwrap_or(authority.len());
     let authority = &authority[..end];
     let host_port = authority.rsplit('@').next().unwrap_or(authority);
     if host_port.starts_with('[') {
-        return Err(format!(
-            "{uri:?} names its host by IP address, not by domain name (RFC 5280 4.2.1.10)"
-        ));
+        return Err(bad(UriProblem::IpHost));
     }
     let host = match host_port.rsplit_once(':') {
         Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
-        Some(_) => return Err(format!("{uri:?} has an invalid port (RFC 3986 3.2.3)")),
+        Some(_) => return Err(bad(UriProblem::BadPort)),
         None => host_port,
     };
     if host.is_empty() {
-        return Err(format!("{uri:?} has an empty host (RFC 5280 4.2.1.10)"));
+        return Err(bad(UriProblem::EmptyHost));
     }
     dns_syntax(host)?;
     if host
@@ -654,9 +724,7 @@ fn uri_host(uri: &str) -> Result<String, String> {
         .next()
         .is_some_and(|tld| tld.bytes().all(|b| b.is_ascii_digit()))
     {
-        return Err(format!(
-            "{uri:?} names its host by IP address, not by domain name (RFC 5280 4.2.1.10)"
-        ));
+        return Err(bad(UriProblem::IpHost));
     }
     Ok(host.to_ascii_lowercase())
 }
@@ -680,7 +748,7 @@ fn dns_candidate(s: &str) -> CandidateName {
             name: name.to_ascii_lowercase(),
             wildcard,
         },
-        Err(why) => CandidateName::Malformed(Form::Dns, why),
+        Err(why) => CandidateName::Malformed(Form::Dns, why.to_string()),
     }
 }
 
@@ -690,7 +758,7 @@ fn email_candidate(s: &str) -> CandidateName {
             local: local.to_string(),
             host: host.to_ascii_lowercase(),
         },
-        Err(why) => CandidateName::Malformed(Form::Rfc822, why),
+        Err(why) => CandidateName::Malformed(Form::Rfc822, why.to_string()),
     }
 }
 
@@ -700,7 +768,7 @@ fn candidate_of(name: &GeneralName) -> CandidateName {
         GeneralName::Rfc822Name(s) => email_candidate(s.as_str()),
         GeneralName::UniformResourceIdentifier(s) => match uri_host(s.as_str()) {
             Ok(host) => CandidateName::Uri(host),
-            Err(why) => CandidateName::Malformed(Form::Uri, why),
+            Err(why) => CandidateName::Malformed(Form::Uri, why.to_string()),
         },
         GeneralName::IpAddress(octets) => match octets.as_bytes().len() {
             4 | 16 => CandidateName::Ip(octets.as_bytes().to_vec()),
@@ -1222,6 +1290,8 @@ mod tests {
             let ca = cert(&cn("Bad CA"), &[ca(), (NC, true, value.clone())]);
             let mut s = NameConstraintsState::new();
             let err = s.add(&ca).unwrap_err();
+            assert_eq!(err.code, ResultCode::InvalidNameConstraints, "{err:?}");
+            let err = err.detail;
             assert!(err.contains(expected), "{expected}: {err}");
             assert!(err.contains("Bad CA"), "{err}");
             assert!(s.sources.is_empty() && s.permitted.is_empty());
@@ -1518,6 +1588,8 @@ mod tests {
         assert_eq!(budget, 0);
         let mut budget = 5;
         let err = s.check(&c, false, &mut budget).unwrap_err();
+        assert_eq!(err.code, ResultCode::BudgetExhausted);
+        let err = err.detail;
         assert!(err.contains("budget exhausted"), "{err}");
 
         // limbo pathological::nc-dos-*: 2049 permitted and 2048 excluded
@@ -1538,6 +1610,8 @@ mod tests {
         let started = std::time::Instant::now();
         let mut budget = BUDGET;
         let err = s.check(&hostile, false, &mut budget).unwrap_err();
+        assert_eq!(err.code, ResultCode::BudgetExhausted);
+        let err = err.detail;
         assert!(err.contains("2048 names"), "{err}");
         assert!(err.len() < 600, "{err}");
         assert!(err.contains("4097 subtrees"), "{err}");

@@ -102,12 +102,13 @@ pub enum Profile {
 /// assert!(options.reject_weak_algorithms, "weak algorithms are rejected unless allowed");
 /// ```
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ValidationOptions {
     /// The validation time (RFC 5280 6.1.1 (b)).
     pub time: Timestamp,
     /// Purposes the end entity must be valid for; empty means any.
     pub purposes: Vec<Purpose>,
-    /// keyUsage bits (.NET layout, see [`crate::KeyUsage`]) the end entity
+    /// keyUsage bits (.NET layout, see [`crate::cert::KeyUsage`]) the end entity
     /// must allow when it has a keyUsage extension; 0 asks nothing.
     pub key_usage: u16,
     /// A DNS name or IP address the end entity's subjectAltName must match.

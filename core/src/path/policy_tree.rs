@@ -22,6 +22,8 @@ use x509_cert::ext::pkix::PolicyConstraints;
 use crate::cert::extensions::oid;
 use crate::cert::{Certificate, ExtensionValue};
 
+use super::findings::{Finding, ResultCode};
+
 /// anyPolicy, 2.5.29.32.0 (RFC 5280 4.2.1.4).
 pub(crate) const ANY_POLICY: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.29.32.0");
 
@@ -180,16 +182,16 @@ impl PolicyProcessor {
 
     /// 6.1.3 (d)(e)(f) for certificate i (1-based, trust anchor excluded,
     /// i == n is the end entity), then, when i < n, 6.1.4 (a)(b)(h)(i)(j).
-    /// Err(detail) when a step makes the path invalid outright (6.1.3 (f)
+    /// Err(finding) when a step makes the path invalid outright (6.1.3 (f)
     /// explicit_policy == 0 with a NULL tree; 6.1.4 (a) a mapping to or from
     /// anyPolicy), when a policy extension is malformed, or when the budget
     /// is exhausted.
-    pub(crate) fn process(&mut self, cert: &Certificate, i: usize) -> Result<(), String> {
+    pub(crate) fn process(&mut self, cert: &Certificate, i: usize) -> Result<(), Finding> {
         if i != self.next || i == 0 || i > self.n {
-            return Err(format!(
+            return Err(rejected(format!(
                 "policy processing: certificate {i} given out of order (expected {} of {})",
                 self.next, self.n
-            ));
+            )));
         }
         self.next = i.saturating_add(1);
         let self_issued = cert.is_self_issued();
@@ -210,7 +212,7 @@ impl PolicyProcessor {
         }
         // 6.1.3 (f): explicit_policy > 0 or the tree is not NULL.
         if self.explicit_policy == 0 && self.tree_is_null() {
-            return Err(format!(
+            return Err(rejected(format!(
                 "certificate {i}: RFC 5280 6.1.3 (f): the valid_policy_tree is NULL ({}) \
                  and an explicit policy is required ({})",
                 if cert.extension(&oid::CERTIFICATE_POLICIES).is_none() {
@@ -221,7 +223,7 @@ impl PolicyProcessor {
                 self.explicit_policy_reason
                     .as_deref()
                     .unwrap_or("explicit_policy is 0"),
-            ));
+            )));
         }
 
         // The end entity's policyConstraints matter in 6.1.5 (b): surface a
@@ -302,7 +304,7 @@ impl PolicyProcessor {
                 );
             }
             Ok(_) => {}
-            Err(e) => return invalid(format!("end entity: {e}")),
+            Err(e) => return invalid(format!("end entity: {}", e.detail)),
         }
 
         // 6.1.5 (g)(i): a NULL tree intersects to NULL.
@@ -370,7 +372,7 @@ impl PolicyProcessor {
         policies: &[PolicyInfo],
         i: usize,
         self_issued: bool,
-    ) -> Result<(), String> {
+    ) -> Result<(), Finding> {
         let parents = self.level(i - 1).to_vec();
         // Index the nodes of depth i-1 by the policies they expect.
         let mut expecting: HashMap<ObjectIdentifier, Vec<NodeId>> = HashMap::new();
@@ -436,7 +438,7 @@ impl PolicyProcessor {
     }
 
     /// 6.1.4 (b) for intermediate certificate i.
-    fn apply_mappings(&mut self, mappings: &[Mapping], i: usize) -> Result<(), String> {
+    fn apply_mappings(&mut self, mappings: &[Mapping], i: usize) -> Result<(), Finding> {
         if self.tree_is_null() {
             return Ok(());
         }
@@ -468,7 +470,7 @@ impl PolicyProcessor {
                     // mapped policies.
                     (None, Some(any)) => {
                         let Some(parent) = self.nodes[any].parent else {
-                            return Err("policy tree: anyPolicy node without a parent".into());
+                            return Err(rejected("policy tree: anyPolicy node without a parent"));
                         };
                         self.charge_mapped(subjects.len())?;
                         self.add_child(parent, m.issuer_policy, &subjects)?;
@@ -501,12 +503,12 @@ impl PolicyProcessor {
         parent: NodeId,
         valid_policy: ObjectIdentifier,
         expected: &Arc<[ObjectIdentifier]>,
-    ) -> Result<(), String> {
+    ) -> Result<(), Finding> {
         if self.nodes.len() >= self.budget.max_nodes {
-            return Err(format!(
+            return Err(rejected(format!(
                 "policy processing budget exhausted: the valid_policy_tree would exceed {} nodes",
                 self.budget.max_nodes
-            ));
+            )));
         }
         let id = self.nodes.len();
         let depth = self.nodes[parent].depth.saturating_add(1);
@@ -522,19 +524,19 @@ impl PolicyProcessor {
         if let Some(level) = self.levels.get_mut(depth) {
             level.push(id);
         } else {
-            return Err(format!("policy tree: depth {depth} out of range"));
+            return Err(rejected(format!("policy tree: depth {depth} out of range")));
         }
         Ok(())
     }
 
-    fn charge_mapped(&mut self, entries: usize) -> Result<(), String> {
+    fn charge_mapped(&mut self, entries: usize) -> Result<(), Finding> {
         self.mapped_entries = self.mapped_entries.saturating_add(entries);
         if self.mapped_entries > self.budget.max_mapped_entries {
-            return Err(format!(
+            return Err(rejected(format!(
                 "policy processing budget exhausted: policy mapping would assign more than {} \
                  expected policies",
                 self.budget.max_mapped_entries
-            ));
+            )));
         }
         Ok(())
     }
@@ -614,7 +616,7 @@ struct Mapping {
 }
 
 /// The certificatePolicies extension (RFC 5280 4.2.1.4), if present.
-fn certificate_policies(cert: &Certificate) -> Result<Option<Vec<PolicyInfo>>, String> {
+fn certificate_policies(cert: &Certificate) -> Result<Option<Vec<PolicyInfo>>, Finding> {
     let Some(value) = single_extension(cert, &oid::CERTIFICATE_POLICIES, "certificatePolicies")?
     else {
         return Ok(None);
@@ -624,7 +626,9 @@ fn certificate_policies(cert: &Certificate) -> Result<Option<Vec<PolicyInfo>>, S
     };
     // RFC 5280 4.2.1.4: SEQUENCE SIZE (1..MAX) OF PolicyInformation.
     if policies.0.is_empty() {
-        return Err("certificatePolicies is empty (RFC 5280 4.2.1.4: SIZE (1..MAX))".into());
+        return Err(rejected(
+            "certificatePolicies is empty (RFC 5280 4.2.1.4: SIZE (1..MAX))",
+        ));
     }
     let mut seen = HashSet::new();
     let mut infos = Vec::with_capacity(policies.0.len());
@@ -632,10 +636,10 @@ fn certificate_policies(cert: &Certificate) -> Result<Option<Vec<PolicyInfo>>, S
         // RFC 5280 4.2.1.4: "A certificate policy OID MUST NOT appear more
         // than once in a certificate policies extension."
         if !seen.insert(info.policy_identifier) {
-            return Err(format!(
+            return Err(rejected(format!(
                 "certificatePolicies lists policy {} more than once (RFC 5280 4.2.1.4)",
                 info.policy_identifier
-            ));
+            )));
         }
         infos.push(PolicyInfo {
             oid: info.policy_identifier,
@@ -646,7 +650,7 @@ fn certificate_policies(cert: &Certificate) -> Result<Option<Vec<PolicyInfo>>, S
 
 /// The policyMappings extension (RFC 5280 4.2.1.5), grouped by
 /// issuerDomainPolicy in order of first appearance.
-fn policy_mappings(cert: &Certificate) -> Result<Option<Vec<Mapping>>, String> {
+fn policy_mappings(cert: &Certificate) -> Result<Option<Vec<Mapping>>, Finding> {
     let Some(value) = single_extension(cert, &oid::POLICY_MAPPINGS, "policyMappings")? else {
         return Ok(None);
     };
@@ -655,7 +659,9 @@ fn policy_mappings(cert: &Certificate) -> Result<Option<Vec<Mapping>>, String> {
     };
     // RFC 5280 4.2.1.5: SEQUENCE SIZE (1..MAX).
     if mappings.0.is_empty() {
-        return Err("policyMappings is empty (RFC 5280 4.2.1.5: SIZE (1..MAX))".into());
+        return Err(rejected(
+            "policyMappings is empty (RFC 5280 4.2.1.5: SIZE (1..MAX))",
+        ));
     }
     let mut order: Vec<ObjectIdentifier> = Vec::new();
     let mut groups: HashMap<ObjectIdentifier, Vec<ObjectIdentifier>> = HashMap::new();
@@ -663,10 +669,10 @@ fn policy_mappings(cert: &Certificate) -> Result<Option<Vec<Mapping>>, String> {
         // RFC 5280 6.1.4 (a) (and 4.2.1.5): anyPolicy MUST NOT be mapped,
         // in either direction.
         if m.issuer_domain_policy == ANY_POLICY || m.subject_domain_policy == ANY_POLICY {
-            return Err(format!(
+            return Err(rejected(format!(
                 "RFC 5280 6.1.4 (a): policyMappings maps {} to {}; anyPolicy may not be mapped",
                 m.issuer_domain_policy, m.subject_domain_policy
-            ));
+            )));
         }
         let subjects = groups.entry(m.issuer_domain_policy).or_insert_with(|| {
             order.push(m.issuer_domain_policy);
@@ -688,7 +694,7 @@ fn policy_mappings(cert: &Certificate) -> Result<Option<Vec<Mapping>>, String> {
 }
 
 /// The policyConstraints extension (RFC 5280 4.2.1.11), if present.
-fn policy_constraints(cert: &Certificate) -> Result<Option<PolicyConstraints>, String> {
+fn policy_constraints(cert: &Certificate) -> Result<Option<PolicyConstraints>, Finding> {
     let Some(value) = single_extension(cert, &oid::POLICY_CONSTRAINTS, "policyConstraints")? else {
         return Ok(None);
     };
@@ -698,14 +704,16 @@ fn policy_constraints(cert: &Certificate) -> Result<Option<PolicyConstraints>, S
     // RFC 5280 4.2.1.11: "Conforming CAs MUST NOT issue certificates where
     // policy constraints is an empty sequence."
     if pc.require_explicit_policy.is_none() && pc.inhibit_policy_mapping.is_none() {
-        return Err("policyConstraints is an empty sequence (RFC 5280 4.2.1.11)".into());
+        return Err(rejected(
+            "policyConstraints is an empty sequence (RFC 5280 4.2.1.11)",
+        ));
     }
     Ok(Some(pc.clone()))
 }
 
 /// The inhibitAnyPolicy extension's SkipCerts (RFC 5280 4.2.1.14), if
 /// present.
-fn inhibit_any_policy(cert: &Certificate) -> Result<Option<u32>, String> {
+fn inhibit_any_policy(cert: &Certificate) -> Result<Option<u32>, Finding> {
     let Some(value) = single_extension(cert, &oid::INHIBIT_ANY_POLICY, "inhibitAnyPolicy")? else {
         return Ok(None);
     };
@@ -722,27 +730,33 @@ fn single_extension<'a>(
     cert: &'a Certificate,
     oid: &ObjectIdentifier,
     name: &str,
-) -> Result<Option<&'a ExtensionValue>, String> {
+) -> Result<Option<&'a ExtensionValue>, Finding> {
     let mut found = cert.extensions().iter().filter(|e| e.oid() == *oid);
     let first = found.next();
     if found.next().is_some() {
-        return Err(format!(
+        return Err(rejected(format!(
             "{name} appears more than once in the certificate (RFC 5280 4.2)"
-        ));
+        )));
     }
     Ok(first.map(|e| e.value()))
 }
 
-fn malformed(name: &str, value: &ExtensionValue) -> String {
-    match value {
+fn malformed(name: &str, value: &ExtensionValue) -> Finding {
+    rejected(match value {
         ExtensionValue::Malformed(reason) => format!("{name} is malformed: {reason}"),
         _ => format!("{name} did not decode as {name}"),
-    }
+    })
+}
+
+/// What makes the path invalid outright, found in policy processing: a
+/// PolicyInvalid finding (the caller places it on its certificate).
+fn rejected(detail: impl Into<String>) -> Finding {
+    Finding::unplaced(ResultCode::PolicyInvalid, detail)
 }
 
 /// Names the certificate (1-based, trust anchor excluded) in a detail.
-fn at(i: usize, detail: String) -> String {
-    format!("certificate {i}: {detail}")
+fn at(i: usize, finding: Finding) -> Finding {
+    finding.context(format_args!("certificate {i}"))
 }
 
 fn invalid(detail: String) -> PolicyOutcome {
@@ -808,6 +822,12 @@ mod tests {
         run_with(settings, path, PolicyBudget::default())
     }
 
+    /// The detail of a rejection, once its code is checked.
+    fn detail(finding: Finding) -> String {
+        assert_eq!(finding.code, ResultCode::PolicyInvalid, "{finding:?}");
+        finding.detail
+    }
+
     fn run_with(
         settings: &PolicySettings,
         path: &[Certificate],
@@ -815,7 +835,7 @@ mod tests {
     ) -> Result<PolicyOutcome, String> {
         let mut p = PolicyProcessor::with_budget(settings, path.len(), budget);
         for (k, cert) in path.iter().enumerate() {
-            p.process(cert, k + 1)?;
+            p.process(cert, k + 1).map_err(detail)?;
         }
         let leaf = path.last().expect("non-empty test path");
         Ok(p.finish(leaf))
@@ -1186,7 +1206,7 @@ mod tests {
     fn misuse_is_an_error_not_a_panic() {
         let ee = pkits_cert(EE);
         let mut p = PolicyProcessor::new(&PolicySettings::default(), 2);
-        assert!(p.process(&ee, 2).unwrap_err().contains("out of order"));
+        assert!(detail(p.process(&ee, 2).unwrap_err()).contains("out of order"));
         let p = PolicyProcessor::new(&PolicySettings::default(), 2);
         let outcome = p.finish(&ee);
         assert!(!outcome.valid);

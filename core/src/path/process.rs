@@ -87,25 +87,17 @@ fn check_name_constraints(
                         findings.push(Finding::new(code, Some(index), detail));
                     }
                 }
-                Err(detail) => {
+                Err(exhausted) => {
                     meter.exhaust(Limit::NameConstraintChecks);
-                    findings.push(Finding::new(
-                        ResultCode::BudgetExhausted,
-                        Some(index),
-                        detail,
-                    ));
+                    findings.push(exhausted.at(index));
                     return;
                 }
             }
         }
         if index != 0
-            && let Err(detail) = state.add(cert)
+            && let Err(invalid) = state.add(cert)
         {
-            findings.push(Finding::new(
-                ResultCode::InvalidNameConstraints,
-                Some(index),
-                detail,
-            ));
+            findings.push(invalid.at(index));
         }
     }
 }
@@ -117,21 +109,21 @@ fn check_peer(path: &[Arc<Certificate>], options: &ValidationOptions, findings: 
         return;
     };
     if options.profile == Profile::WebPki
-        && let Err(detail) = check_server_san(leaf)
+        && let Err(invalid) = check_server_san(leaf)
     {
-        findings.push(Finding::new(
-            ResultCode::InvalidSubjectAltName,
-            Some(0),
-            detail,
-        ));
+        findings.push(invalid.at(0));
     }
     if let Some(name) = &options.peer_name {
         let result = name
             .parse::<PeerName>()
-            .map_err(|e| format!("peer name '{name}' is not a DNS name or IP address: {e}"))
+            .map_err(|e| {
+                e.context(format_args!(
+                    "peer name '{name}' is not a DNS name or IP address"
+                ))
+            })
             .and_then(|peer| matches_peer_name(leaf, &peer));
-        if let Err(detail) = result {
-            findings.push(Finding::new(ResultCode::PeerNameMismatch, Some(0), detail));
+        if let Err(mismatch) = result {
+            findings.push(mismatch.at(0));
         }
     }
 }
@@ -158,8 +150,8 @@ fn check_policies(
     };
     let mut processor = PolicyProcessor::new(&settings, n);
     for (i, index) in (0..n).rev().enumerate() {
-        if let Err(detail) = processor.process(&path[index], i + 1) {
-            findings.push(Finding::new(ResultCode::PolicyInvalid, Some(index), detail));
+        if let Err(rejected) = processor.process(&path[index], i + 1) {
+            findings.push(rejected.at(index));
             return None;
         }
     }

@@ -8,7 +8,7 @@ use std::fmt;
 /// and values.
 ///
 /// ```
-/// use validate::ChainStatusFlags;
+/// use validate::path::ChainStatusFlags;
 /// let f = ChainStatusFlags::UNTRUSTED_ROOT | ChainStatusFlags::NOT_TIME_VALID;
 /// assert_eq!(f.to_string(), "NotTimeValid, UntrustedRoot");
 /// assert_eq!(f.bits(), 33);

@@ -12,6 +12,7 @@ use crate::time::Timestamp;
 /// that a misspelt setting never silently falls back to a default.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
 pub struct PolicyFile {
     /// Policy name.
     pub name: String,

@@ -90,6 +90,7 @@ pub enum TimeSource {
 /// assert_eq!(policy.level, ValidationLevel::Chain);
 /// ```
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ValidationPolicy {
     /// The policy's name (the report's `policy.name`, the health tenant).
     pub name: String,

@@ -43,7 +43,8 @@ pub const COLUMNS: [&str; 31] = [
 /// Writes the header row and one row per record.
 ///
 /// ```
-/// use validate::{Certificate, CertificateRecord, write_csv};
+/// use validate::{Certificate, CertificateRecord};
+/// use validate::record::write_csv;
 /// let pem = std::fs::read("../examples/chain/leaf.pem").unwrap();
 /// let record = CertificateRecord::from_certificate(&Certificate::from_pem(&pem).unwrap());
 /// let mut out = Vec::new();

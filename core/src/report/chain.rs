@@ -40,7 +40,8 @@ impl From<&Finding> for ChainResult {
 ///
 /// ```
 /// use validate::path::{validate_path, CertificatePool, TrustStore, ValidationOptions};
-/// use validate::{read_certificates_strict, report::ChainReport, DefaultVerifier};
+/// use validate::{read_certificates_strict, report::ChainReport};
+/// use validate::crypto::DefaultVerifier;
 /// let read = |f: &str| read_certificates_strict(&std::fs::read(format!("../examples/chain/{f}")).unwrap()).unwrap();
 /// let path = validate_path(
 ///     &read("leaf.pem")[0],

@@ -12,7 +12,7 @@ use super::names::{GeneralNameKey, NameKey, any_common, distribution_point_names
 use super::options::RevocationOptions;
 use super::reason::{ReasonSet, RevocationReason};
 use super::signers::{RevocationSigners, SignatureMemo};
-use super::status::{RevocationSource, RevocationStatus, UnknownReason};
+use super::status::{Problem, RevocationSource, RevocationStatus, UnknownReason};
 use crate::cert::extensions::oid as ext_oid;
 use crate::cert::{Certificate, ExtensionValue, KeyUsage};
 use crate::crypto::SignatureVerifier;
@@ -33,6 +33,8 @@ pub(crate) struct Context<'a> {
 
 impl Context<'_> {
     /// Verifies a signature over revocation data, memoised by (object, signer).
+    /// `Err` is unusable data, or the exhausted budget (which also sets
+    /// `exhausted`).
     pub(crate) fn verify(
         &mut self,
         object_sha256: &[u8; 32],
@@ -40,26 +42,29 @@ impl Context<'_> {
         algorithm: &spki::AlgorithmIdentifierOwned,
         message: &[u8],
         signature: &der::asn1::BitString,
-    ) -> Result<(), String> {
+    ) -> Result<(), Problem> {
         let mut key = signer.public_key().signer_key();
         let inherited;
         if key.needs_inherited_dsa_parameters() {
             inherited = self.signers.inherited_dsa_parameters(signer).ok_or_else(|| {
-                format!(
+                Problem::unusable(format!(
                     "signer '{}' has a DSA key without parameters and none are inherited (RFC 3279 2.3.2)",
                     signer.subject()
-                )
+                ))
             })?;
             key = key.with_inherited_dsa_parameters(inherited.owned_to_ref());
         }
         // A memoised verdict costs nothing; a new check costs one unit of
         // the validation's budget.
         if let Some(result) = self.memo.get(object_sha256, signer.sha256()) {
-            return result.map_err(|e| e.to_string());
+            return result.map_err(|e| Problem::unusable(e.to_string()));
         }
         if let Err(e) = self.meter.signature_check() {
             self.exhausted = true;
-            return Err(e.to_string());
+            return Err(Problem {
+                reason: UnknownReason::BudgetExhausted,
+                detail: e.to_string(),
+            });
         }
         let verifier = self.verifier;
         let (result, _) = self.memo.get_or_verify(object_sha256, signer.sha256(), || {
@@ -70,7 +75,7 @@ impl Context<'_> {
                 signature.owned_to_ref(),
             )
         });
-        result.map_err(|e| e.to_string())
+        result.map_err(|e| Problem::unusable(e.to_string()))
     }
 
     fn is_current(
@@ -113,7 +118,7 @@ struct Dp {
     crl_issuer: Option<Vec<GeneralNameKey>>,
 }
 
-fn distribution_points(cert: &Certificate) -> Result<Vec<Dp>, String> {
+fn distribution_points(cert: &Certificate) -> Result<Vec<Dp>, Problem> {
     let Some(ext) = cert.extension(&ext_oid::CRL_DISTRIBUTION_POINTS) else {
         // RFC 5280 6.3.3: without the extension, the CRL is the issuer's,
         // with no distribution point name and every reason.
@@ -126,9 +131,11 @@ fn distribution_points(cert: &Certificate) -> Result<Vec<Dp>, String> {
     let points: &[DistributionPoint] = match ext.value() {
         ExtensionValue::CrlDistributionPoints(dps) => &dps.0,
         ExtensionValue::Malformed(why) => {
-            return Err(format!("cRLDistributionPoints is malformed: {why}"));
+            return Err(Problem::unusable(format!(
+                "cRLDistributionPoints is malformed: {why}"
+            )));
         }
-        _ => return Err("cRLDistributionPoints is not understood".into()),
+        _ => return Err(Problem::unusable("cRLDistributionPoints is not understood")),
     };
     Ok(points
         .iter()
@@ -180,11 +187,8 @@ pub(crate) fn check(
     let dps = match distribution_points(cert) {
         Ok(dps) => dps,
         Err(why) => {
-            ctx.details.push(why);
-            return RevocationStatus::unknown(
-                UnknownReason::Unusable,
-                std::mem::take(&mut ctx.details),
-            );
+            ctx.details.push(why.detail);
+            return RevocationStatus::unknown(why.reason, std::mem::take(&mut ctx.details));
         }
     };
     let cert_issuer = NameKey::of(cert.issuer());
@@ -499,14 +503,14 @@ impl Signer<'_> {
 }
 
 /// RFC 5280 6.3.3 (f): when keyUsage is present, cRLSign must be set.
-pub(crate) fn crl_sign_allowed(cert: &Certificate) -> Result<(), String> {
+pub(crate) fn crl_sign_allowed(cert: &Certificate) -> Result<(), Problem> {
     match cert.extension(&ext_oid::KEY_USAGE).map(|e| e.value()) {
         None => Ok(()),
         Some(ExtensionValue::KeyUsage(ku)) if ku.contains(KeyUsage::CRL_SIGN) => Ok(()),
-        Some(ExtensionValue::KeyUsage(_)) => {
-            Err("keyUsage does not include cRLSign (RFC 5280 4.2.1.3, 6.3.3 (f))".into())
-        }
-        Some(_) => Err("keyUsage is malformed".into()),
+        Some(ExtensionValue::KeyUsage(_)) => Err(Problem::unusable(
+            "keyUsage does not include cRLSign (RFC 5280 4.2.1.3, 6.3.3 (f))",
+        )),
+        Some(_) => Err(Problem::unusable("keyUsage is malformed")),
     }
 }
 

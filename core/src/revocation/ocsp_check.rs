@@ -11,7 +11,7 @@ use super::crl::Crl;
 use super::crl_check::{self, Context};
 use super::names::NameKey;
 use super::ocsp::{OcspCertStatus, OcspResponse, OcspResponseStatus, oid};
-use super::status::{RevocationSource, RevocationStatus, UnknownReason};
+use super::status::{Problem, RevocationSource, RevocationStatus, UnknownReason};
 use crate::cert::extensions::oid as ext_oid;
 use crate::cert::{Certificate, ExtensionValue, ValidityTime};
 
@@ -27,16 +27,15 @@ pub(crate) fn check(
 ) -> RevocationStatus {
     match evaluate(cert, issuer, response, expected_nonce, crls, ctx) {
         Ok(status) => status,
-        Err((reason, detail)) => {
-            RevocationStatus::unknown(reason, vec![format!("OCSP response: {detail}")])
-        }
+        Err(problem) => RevocationStatus::unknown(
+            problem.reason,
+            vec![format!("OCSP response: {}", problem.detail)],
+        ),
     }
 }
 
-type Problem = (UnknownReason, String);
-
 fn unusable(detail: impl Into<String>) -> Problem {
-    (UnknownReason::Unusable, detail.into())
+    Problem::unusable(detail)
 }
 
 fn evaluate(
@@ -59,15 +58,13 @@ fn evaluate(
     if !basic.unusable_reasons().is_empty() {
         return Err(unusable(basic.unusable_reasons().join("; ")));
     }
-    let single = response.find(cert, issuer).ok_or_else(|| {
-        (
-            UnknownReason::NoInformation,
-            format!(
-                "no single response for serial {} of '{}'",
-                cert.serial().to_hex(),
-                cert.issuer()
-            ),
-        )
+    let single = response.find(cert, issuer).ok_or_else(|| Problem {
+        reason: UnknownReason::NoInformation,
+        detail: format!(
+            "no single response for serial {} of '{}'",
+            cert.serial().to_hex(),
+            cert.issuer()
+        ),
     })?;
     if let Some(why) = single.unusable_reason() {
         return Err(unusable(why));
@@ -121,10 +118,10 @@ fn evaluate(
             this_update,
         },
         OcspCertStatus::Unknown => {
-            return Err((
-                UnknownReason::ResponderUnknown,
-                "the responder does not know the certificate (status unknown)".into(),
-            ));
+            return Err(Problem {
+                reason: UnknownReason::ResponderUnknown,
+                detail: "the responder does not know the certificate (status unknown)".into(),
+            });
         }
     })
 }
@@ -215,9 +212,9 @@ fn authorised(
     issuer: &Certificate,
     issuer_name: &NameKey,
     ctx: &mut Context<'_>,
-) -> Result<(), String> {
+) -> Result<(), Problem> {
     if NameKey::of(responder.issuer()) != *issuer_name {
-        return Err("not issued by the certificate's issuer".into());
+        return Err(unusable("not issued by the certificate's issuer"));
     }
     let eku = match responder
         .extension(&ext_oid::EXTENDED_KEY_USAGE)
@@ -227,12 +224,12 @@ fn authorised(
         _ => false,
     };
     if !eku {
-        return Err("extendedKeyUsage lacks id-kp-OCSPSigning".into());
+        return Err(unusable("extendedKeyUsage lacks id-kp-OCSPSigning"));
     }
     // RFC 5280 4.2.1.3: a delegated responder's key signs data (the
     // response), so its keyUsage must allow digitalSignature or nonRepudiation.
     if let Some(why) = responder.key_usage_forbids_signing() {
-        return Err(why);
+        return Err(unusable(why));
     }
     let time = ctx.options.time;
     let within = matches!(
@@ -240,10 +237,10 @@ fn authorised(
         (ValidityTime::Time(nb), ValidityTime::Time(na)) if *nb <= time && time <= *na
     );
     if !within {
-        return Err(format!("not valid at {time}"));
+        return Err(unusable(format!("not valid at {time}")));
     }
-    let signature =
-        BitString::from_bytes(responder.signature()).map_err(|e| format!("signature: {e}"))?;
+    let signature = BitString::from_bytes(responder.signature())
+        .map_err(|e| unusable(format!("signature: {e}")))?;
     ctx.verify(
         responder.sha256(),
         issuer,
@@ -251,5 +248,5 @@ fn authorised(
         responder.tbs_der(),
         &signature,
     )
-    .map_err(|why| format!("not signed by the certificate's issuer: {why}"))
+    .map_err(|why| why.context("not signed by the certificate's issuer"))
 }

@@ -87,6 +87,7 @@ impl RevocationMode {
 /// assert!(options.prefer_ocsp && options.use_delta_crls && !options.offline);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RevocationOptions {
     /// none / soft / hard (default soft).
     pub mode: RevocationMode,

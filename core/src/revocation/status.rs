@@ -66,6 +66,38 @@ impl std::fmt::Display for UnknownReason {
     }
 }
 
+/// Why one piece of revocation data (a CRL, an OCSP response, a signer)
+/// cannot be used: the [`UnknownReason`] it leads to, from where it was
+/// found, and the rule and values involved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Problem {
+    pub(crate) reason: UnknownReason,
+    pub(crate) detail: String,
+}
+
+impl Problem {
+    /// Data that is malformed, wrongly signed, stale or from an
+    /// unauthorised signer.
+    pub(crate) fn unusable(detail: impl Into<String>) -> Self {
+        Problem {
+            reason: UnknownReason::Unusable,
+            detail: detail.into(),
+        }
+    }
+
+    /// The problem, its detail preceded by `context` and `": "`.
+    pub(crate) fn context(mut self, context: impl fmt::Display) -> Self {
+        self.detail = format!("{context}: {}", self.detail);
+        self
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.detail)
+    }
+}
+
 /// The revocation status of one certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum RevocationStatus {

@@ -26,7 +26,7 @@ pub struct ChainOptions {
     /// Purposes the end entity must be valid for (empty: any); `None`
     /// keeps the policy's purpose.
     pub purposes: Option<Vec<Purpose>>,
-    /// keyUsage bits ([`crate::KeyUsage`]) the end entity must allow; 0 asks nothing.
+    /// keyUsage bits ([`crate::cert::KeyUsage`]) the end entity must allow; 0 asks nothing.
     pub key_usage: u16,
     /// A DNS name or IP address the end entity's subjectAltName must match.
     pub peer_name: Option<String>,

@@ -17,10 +17,10 @@ use crate::time::Timestamp;
 
 /// Largest CMS signature file read whole for its records: 64 MiB, the
 /// limit of every input file of the CLI and the bindings
-/// ([`crate::MAX_BUNDLE_SIZE`]); a signature file larger than that holds
+/// ([`crate::cert::MAX_BUNDLE_SIZE`]); a signature file larger than that holds
 /// attached content, which a caller should detach. Reading stops one byte
 /// past it (a FIFO or `/dev/zero` reports no length).
-const MAX_CMS_FILE: u64 = crate::MAX_BUNDLE_SIZE as u64;
+const MAX_CMS_FILE: u64 = crate::cert::MAX_BUNDLE_SIZE as u64;
 
 impl Validator {
     /// The certificate records of every certificate the signatures in
@@ -39,7 +39,7 @@ impl Validator {
     /// let validator = Validator::new(ValidationPolicy::new("acme", TrustStore::from_certificates(root)));
     /// let mut p7s = std::fs::File::open("../examples/signatures/attached.p7m").unwrap();
     /// let records = validator.signature_records(&mut p7s, "2030-01-01T00:00:00Z".parse().unwrap()).unwrap();
-    /// assert_eq!(records[0].code_signing_status, Some(validate::EndCertificateStatus::Good));
+    /// assert_eq!(records[0].code_signing_status, Some(validate::path::EndCertificateStatus::Good));
     /// ```
     pub fn signature_records(
         &self,

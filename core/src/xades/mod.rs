@@ -40,7 +40,8 @@ pub use result::{
 use crate::cert::Certificate;
 use crate::cms::VerifyContext;
 use crate::error::Error;
-use crate::xml::{IdIndex, XmlLimits};
+use crate::xml::IdIndex;
+pub use crate::xml::XmlLimits;
 use reference::{DSIG, Env};
 
 /// What a caller gives XML signature verification besides the document.

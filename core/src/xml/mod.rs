@@ -9,7 +9,7 @@
 //!   `#xpointer(id('id'))`) selects.
 //!
 //! ```
-//! use validate::xml::{C14nMethod, canonicalize};
+//! use validate::testing::{C14nMethod, canonicalize};
 //! let xml = br#"<a xmlns:p="urn:p" b="2" a="1"><p:c/><!-- note --></a>"#;
 //! let out = canonicalize(xml, "", C14nMethod::Exclusive10WithComments, "").unwrap();
 //! assert_eq!(out, br#"<a a="1" b="2"><p:c xmlns:p="urn:p"></p:c></a>"#);

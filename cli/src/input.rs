@@ -9,6 +9,17 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, String> {
     validate_server::read_file(path)
 }
 
+/// Opens a file to be streamed (detached content, never held whole): one
+/// line naming the file when it cannot be opened or is not a regular file.
+pub fn open_file(path: &Path) -> Result<std::fs::File, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    match file.metadata() {
+        Ok(m) if m.is_file() => Ok(file),
+        Ok(_) => Err(format!("{}: not a regular file", path.display())),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
+}
+
 /// Every certificate of a file; each failure is a line naming the file.
 pub fn certificates(path: &Path) -> Result<Vec<Result<Certificate, String>>, String> {
     let bytes = read_file(path)?;

@@ -136,12 +136,29 @@ fn run_one(args: &VerifyArgs, signature_path: &Path) -> ExitCode {
     // (`Validator::verify_cms`, the report the CAdES-Explicit request
     // gives), never held whole, so it has no size limit.
     if let (Some(SignatureType::CadesExplicit), Some(path)) = (kind, args.content.as_deref()) {
-        let mut file = match std::fs::File::open(path) {
+        let mut file = match input::open_file(path) {
             Ok(f) => std::io::BufReader::with_capacity(1 << 20, f),
-            Err(e) => return bad_input(&format!("{}: {e}", path.display())),
+            Err(line) => return bad_input(&line),
         };
         return finish(
             &validator.verify_cms(&signature, Some(&mut file), at),
+            format_or_default(args.format),
+        );
+    }
+    // Detached XML content is streamed the same way
+    // (`Validator::verify_xml_streamed`): read whole only by a Reference
+    // whose transforms need it, within the XML size limit.
+    if let (
+        Some(kind @ (SignatureType::XadesEnveloped | SignatureType::XadesDetached)),
+        Some(path),
+    ) = (kind, args.content.as_deref())
+    {
+        let mut file = match input::open_file(path) {
+            Ok(f) => f,
+            Err(line) => return bad_input(&line),
+        };
+        return finish(
+            &validator.verify_xml_streamed(&signature, &mut file, kind, at),
             format_or_default(args.format),
         );
     }

@@ -160,3 +160,48 @@ fn detached_signature_needs_its_content() {
         String::from_utf8_lossy(&missing.stdout)
     );
 }
+
+#[test]
+fn large_detached_content_is_streamed_with_the_request_s_report() {
+    // Over three read chunks of 1 MiB, so the content is hashed while it
+    // is read; the report equals the request's, which gets it whole.
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("large.bin");
+    let data: Vec<u8> = (0..3 * (1 << 20) + 5)
+        .map(|i: usize| (i % 253) as u8)
+        .collect();
+    std::fs::write(&content, &data).unwrap();
+    let template = r#"<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/><ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/><ds:Reference URI="large.bin"><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue/></ds:Reference></ds:SignedInfo><ds:SignatureValue/><ds:KeyInfo><ds:X509Data/></ds:KeyInfo></ds:Signature>"#;
+    validate_tests::xmlsec::xmlsec_sign(dir.path(), "large", template, false, &[]);
+    let sig = dir.path().join("large.xml");
+    let out = verify(&["--signature", &s(&sig), "--content", &s(&content)]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let via_request = request(&json!({
+        "signatureType": "XAdES-Detached",
+        "signature": Base64::encode_string(&std::fs::read(&sig).unwrap()),
+        "signedText": Base64::encode_string(&data),
+        "signedTextPack": "BASE64",
+    }));
+    assert_eq!(
+        report(&via_request),
+        report(&out),
+        "the CLI and the request disagree"
+    );
+
+    // The last byte changed: refused.
+    let mut altered = data.clone();
+    *altered.last_mut().unwrap() ^= 1;
+    std::fs::write(&content, &altered).unwrap();
+    let out = verify(&["--signature", &s(&sig), "--content", &s(&content)]);
+    assert_eq!(out.status.code(), Some(1));
+
+    // Content that is not a regular file is an input error naming it.
+    let out = verify(&["--signature", &s(&sig), "--content", &s(dir.path())]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a regular file"));
+}

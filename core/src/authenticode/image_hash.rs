@@ -15,24 +15,20 @@
 //! section's pages in section table order (the last zero-padded), then the
 //! end of the last section with a zero hash.
 
-use std::io::SeekFrom;
+use std::io::{Read, SeekFrom};
 
 use super::pe::PeLayout;
-use crate::crypto::DigestAlgorithm;
+use crate::crypto::{DigestAlgorithm, Hasher, hash_reader};
 use crate::error::{Error, Result};
 use crate::pdf::ReadSeek;
-
-/// Read buffer: 1 MiB keeps syscalls few on large images.
-const CHUNK: usize = 1 << 20;
 
 fn io(e: std::io::Error) -> Error {
     Error::invalid("PE file", format!("read error: {e}"))
 }
 
-/// The image digests for `algorithms`, in one pass over the file. Reading
-/// and hashing overlap: this thread reads the next chunk while a scoped
-/// thread hashes the last one (two 1 MiB buffers go back and forth), so a
-/// large file costs about its hashing time.
+/// The image digests for `algorithms`, in one pass over the file (read
+/// and hashed at once by [`hash_reader`], so a large file costs about its
+/// hashing time).
 pub(crate) fn image_digests(
     r: &mut dyn ReadSeek,
     layout: &PeLayout,
@@ -55,53 +51,51 @@ pub(crate) fn image_digests(
         (layout.checksum_offset + 4, layout.cert_directory_offset),
         (layout.cert_directory_offset + 8, image_end),
     ];
-    let mut hashers: Vec<_> = algorithms.iter().map(|a| (*a, a.hasher())).collect();
-    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<(Vec<u8>, usize)>(1);
-    let (empty_tx, empty_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
-    for _ in 0..2 {
-        // Cannot fail: the channel holds two buffers.
-        let _ = empty_tx.send(vec![0u8; CHUNK]);
+    let mut hashers: Vec<Hasher> = algorithms.iter().map(|a| a.hasher()).collect();
+    let mut image = Ranges {
+        r,
+        ranges: ranges.into_iter(),
+        left: 0,
+    };
+    hash_reader(&mut image, &mut hashers).map_err(io)?;
+    Ok(algorithms
+        .iter()
+        .copied()
+        .zip(hashers.into_iter().map(Hasher::finalize))
+        .collect())
+}
+
+/// The bytes of a file's `(from, to)` ranges one after the other, as one
+/// stream; a file that ends inside a range is an `UnexpectedEof` error.
+struct Ranges<'r, I> {
+    r: &'r mut dyn ReadSeek,
+    ranges: I,
+    left: u64,
+}
+
+impl<I: Iterator<Item = (u64, u64)>> Read for Ranges<'_, I> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.left == 0 {
+            let Some((from, to)) = self.ranges.next() else {
+                return Ok(0);
+            };
+            self.r.seek(SeekFrom::Start(from))?;
+            self.left = to.saturating_sub(from);
+        }
+        let n = usize::try_from(self.left).map_or(buf.len(), |left| left.min(buf.len()));
+        let got = self.r.read(&mut buf[..n])?;
+        if got == 0 && n > 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                format!(
+                    "the file ends {} bytes before the end of the image",
+                    self.left
+                ),
+            ));
+        }
+        self.left -= got as u64;
+        Ok(got)
     }
-    std::thread::scope(|scope| {
-        let hashing = scope.spawn(move || {
-            for (buf, n) in full_rx {
-                for (_, h) in &mut hashers {
-                    h.update(&buf[..n]);
-                }
-                if empty_tx.send(buf).is_err() {
-                    break;
-                }
-            }
-            hashers
-        });
-        let read = (|| -> Result<()> {
-            for (from, to) in ranges {
-                r.seek(SeekFrom::Start(from)).map_err(io)?;
-                let mut left = to - from;
-                while left > 0 {
-                    let mut buf = empty_rx
-                        .recv()
-                        .map_err(|_| Error::invalid("PE file", "the hashing thread stopped"))?;
-                    let n = left.min(CHUNK as u64) as usize;
-                    r.read_exact(&mut buf[..n]).map_err(io)?;
-                    full_tx
-                        .send((buf, n))
-                        .map_err(|_| Error::invalid("PE file", "the hashing thread stopped"))?;
-                    left -= n as u64;
-                }
-            }
-            Ok(())
-        })();
-        drop(full_tx);
-        let hashers = hashing
-            .join()
-            .map_err(|_| Error::invalid("PE file", "the hashing thread panicked"))?;
-        read?;
-        Ok(hashers
-            .into_iter()
-            .map(|(a, h)| (a, h.finalize()))
-            .collect())
-    })
 }
 
 /// The page hash table of the image with `algorithm` (see the module comment).

@@ -1,5 +1,8 @@
 //! Digest algorithms by OID: one-shot and streaming.
 
+use std::io::{self, Read};
+use std::sync::mpsc;
+
 use const_oid::ObjectIdentifier;
 use sha1::Digest as _;
 
@@ -150,6 +153,81 @@ impl Hasher {
     }
 }
 
+/// The chunk [`hash_reader`] reads at a time: large enough that a chunk
+/// costs far more to hash than to hand to the other thread.
+const STREAM_CHUNK: usize = 1 << 20;
+
+/// Reads `reader` to its end and feeds every byte to each of `hashers`;
+/// returns how many bytes were read.
+///
+/// Content that fits in one chunk (1 MiB) is hashed on this thread. Longer
+/// content is read into one buffer while a second thread hashes the other
+/// one, so reading and hashing overlap and the cost tends to the larger
+/// of the two; two buffers are all that is ever held.
+///
+/// # Errors
+/// The reader's error, if a read fails (`Interrupted` is retried).
+pub(crate) fn hash_reader(reader: &mut dyn Read, hashers: &mut [Hasher]) -> io::Result<u64> {
+    let mut first = vec![0u8; STREAM_CHUNK];
+    let n = fill(reader, &mut first)?;
+    if n < STREAM_CHUNK {
+        for h in hashers.iter_mut() {
+            h.update(&first[..n]);
+        }
+        return Ok(n as u64);
+    }
+    let (full_tx, full_rx) = mpsc::sync_channel::<(Vec<u8>, usize)>(1);
+    // Room for both buffers: handing one back never blocks the hashing
+    // thread, whether or not the reader still takes buffers.
+    let (empty_tx, empty_rx) = mpsc::sync_channel::<Vec<u8>>(2);
+    // Cannot fail: the channel has room for this buffer.
+    let _ = empty_tx.send(vec![0u8; STREAM_CHUNK]);
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            for (buf, n) in full_rx {
+                for h in hashers.iter_mut() {
+                    h.update(&buf[..n]);
+                }
+                // Cannot block (room for both buffers); fails only once
+                // the reader has stopped, which ends the stream too.
+                if empty_tx.send(buf).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut total = n as u64;
+        let mut chunk = (first, n);
+        loop {
+            let last = chunk.1 < STREAM_CHUNK;
+            if full_tx.send(chunk).is_err() || last {
+                break;
+            }
+            let Ok(mut buf) = empty_rx.recv() else { break };
+            let n = fill(reader, &mut buf)?;
+            total += n as u64;
+            chunk = (buf, n);
+        }
+        // Dropping the sender ends the hashing thread's loop; the scope
+        // waits for it before the hashers are read.
+        drop(full_tx);
+        Ok(total)
+    })
+}
+
+/// Reads until `buf` is full or the reader ends; returns the bytes read.
+fn fill(reader: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,5 +265,87 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    /// A reader that hands out at most `step` bytes per read and fails
+    /// with `fail` once `fail_at` bytes are out.
+    struct Trickle {
+        data: Vec<u8>,
+        at: usize,
+        step: usize,
+        fail_at: Option<usize>,
+        interrupted: bool,
+    }
+
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if !self.interrupted {
+                self.interrupted = true;
+                return Err(io::Error::from(io::ErrorKind::Interrupted));
+            }
+            if self.fail_at.is_some_and(|f| self.at >= f) {
+                return Err(io::Error::other("disk gone"));
+            }
+            let n = buf.len().min(self.step).min(self.data.len() - self.at);
+            buf[..n].copy_from_slice(&self.data[self.at..self.at + n]);
+            self.at += n;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn hash_reader_equals_one_shot_digests_at_every_chunk_boundary() {
+        for len in [
+            0,
+            1,
+            STREAM_CHUNK - 1,
+            STREAM_CHUNK,
+            STREAM_CHUNK + 1,
+            3 * STREAM_CHUNK,
+            3 * STREAM_CHUNK + 77,
+        ] {
+            let data: Vec<u8> = (0..len).map(|i| (i * 31 % 251) as u8).collect();
+            for step in [len.max(1), 4096, 100_003] {
+                let mut reader = Trickle {
+                    data: data.clone(),
+                    at: 0,
+                    step,
+                    fail_at: None,
+                    interrupted: false,
+                };
+                let mut hashers = [
+                    DigestAlgorithm::Sha256.hasher(),
+                    DigestAlgorithm::Sha1.hasher(),
+                ];
+                assert_eq!(hash_reader(&mut reader, &mut hashers).unwrap(), len as u64);
+                let [a, b] = hashers;
+                assert_eq!(
+                    a.finalize(),
+                    DigestAlgorithm::Sha256.digest(&data),
+                    "{len}/{step}"
+                );
+                assert_eq!(
+                    b.finalize(),
+                    DigestAlgorithm::Sha1.digest(&data),
+                    "{len}/{step}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn hash_reader_returns_read_errors_in_the_first_and_later_chunks() {
+        for fail_at in [10, STREAM_CHUNK + 5, 2 * STREAM_CHUNK] {
+            let mut reader = Trickle {
+                data: vec![7; 4 * STREAM_CHUNK],
+                at: 0,
+                step: 65536,
+                fail_at: Some(fail_at),
+                interrupted: false,
+            };
+            let mut hashers = [DigestAlgorithm::Sha256.hasher()];
+            let e = hash_reader(&mut reader, &mut hashers).unwrap_err();
+            assert_eq!(e.to_string(), "disk gone", "{fail_at}");
+        }
     }
 }

@@ -27,6 +27,7 @@ pub use algorithm::{PssParameters, SignatureAlgorithm};
 #[cfg(feature = "aws-lc-rs")]
 pub use aws_lc::AwsLcVerifier;
 pub use cache::KeyCachingVerifier;
+pub(crate) use digest::hash_reader;
 pub use digest::{DigestAlgorithm, Hasher, digest_by_oid};
 pub use error::{AlgorithmRole, SignatureError};
 pub(crate) use key::KeySlot;

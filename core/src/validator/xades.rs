@@ -5,10 +5,11 @@
 use super::results::{push_path, push_timestamps, status_of};
 use super::signatures::{certificate_error, context, report, web_certificate};
 use super::{Validator, op_error};
+use crate::pdf::ReadSeek;
 use crate::report::{ResultStatus, SeedCode, StatusBlock, ValidationReport};
 use crate::request::{SignatureType, ValidationRequest, decode_base64};
 use crate::time::Timestamp;
-use crate::xades::{XmlFinding, XmlOptions, verify_xml};
+use crate::xades::{XmlFinding, XmlOptions, verify_xml, verify_xml_streamed};
 
 impl Validator {
     /// Verifies the XML signatures of `xml` (XAdES or plain XML-DSig) at
@@ -24,10 +25,45 @@ impl Validator {
         kind: SignatureType,
         at: Timestamp,
     ) -> ValidationReport {
-        let report = verify(self, xml, detached, kind, at);
+        let report = verify(self, xml, Detached::Bytes(detached), kind, at);
         self.stats.record(report.is_acceptable(), at);
         report
     }
+
+    /// [`Validator::verify_xml`] with the detached content read from
+    /// `detached` (from its current position to its end): References
+    /// without transforms digest it as it is read, so it is never held
+    /// whole (see [`verify_xml_streamed`]). The report is the one
+    /// [`Validator::verify_xml`] gives for the same bytes.
+    ///
+    /// ```
+    /// use validate::policy::ValidationPolicy;
+    /// use validate::request::SignatureType;
+    /// use validate::validator::Validator;
+    /// use validate::path::TrustStore;
+    /// let validator = Validator::new(ValidationPolicy::new("example", TrustStore::new()));
+    /// let mut content = std::io::Cursor::new(b"a detached document".to_vec());
+    /// let at = "2030-01-01T00:00:00Z".parse().unwrap();
+    /// let report = validator.verify_xml_streamed(b"<doc/>", &mut content, SignatureType::XadesDetached, at);
+    /// assert!(!report.is_acceptable());
+    /// ```
+    pub fn verify_xml_streamed(
+        &self,
+        xml: &[u8],
+        detached: &mut dyn ReadSeek,
+        kind: SignatureType,
+        at: Timestamp,
+    ) -> ValidationReport {
+        let report = verify(self, xml, Detached::Reader(detached), kind, at);
+        self.stats.record(report.is_acceptable(), at);
+        report
+    }
+}
+
+/// The detached content as a caller gives it.
+enum Detached<'a> {
+    Bytes(Option<&'a [u8]>),
+    Reader(&'a mut dyn ReadSeek),
 }
 
 /// The request door: `signature` is the base64 XML, `signedText` (per
@@ -52,23 +88,39 @@ pub(super) fn validate_xades(
         Ok(content) => content,
         Err(e) => return op_error(SeedCode::BadRequest, e),
     };
-    verify(validator, &xml, content.as_deref(), kind, at)
+    verify(
+        validator,
+        &xml,
+        Detached::Bytes(content.as_deref()),
+        kind,
+        at,
+    )
 }
 
 fn verify(
     validator: &Validator,
     xml: &[u8],
-    detached: Option<&[u8]>,
+    detached: Detached<'_>,
     kind: SignatureType,
     at: Timestamp,
 ) -> ValidationReport {
     let ctx = context(validator, at);
     let options = XmlOptions {
-        detached,
         require_enveloped: kind == SignatureType::XadesEnveloped,
         ..XmlOptions::default()
     };
-    let result = match verify_xml(xml, &options, &ctx) {
+    let result = match detached {
+        Detached::Bytes(bytes) => verify_xml(
+            xml,
+            &XmlOptions {
+                detached: bytes,
+                ..options
+            },
+            &ctx,
+        ),
+        Detached::Reader(reader) => verify_xml_streamed(xml, reader, &options, &ctx),
+    };
+    let result = match result {
         Ok(result) => result,
         Err(e) => return op_error(SeedCode::UnprocessableInput, format!("signature: {e}")),
     };

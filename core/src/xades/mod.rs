@@ -25,6 +25,7 @@
 //! ```
 
 mod algorithms;
+mod detached;
 mod findings;
 mod properties;
 mod reference;
@@ -40,8 +41,10 @@ pub use result::{
 use crate::cert::Certificate;
 use crate::cms::VerifyContext;
 use crate::error::Error;
+use crate::pdf::ReadSeek;
 use crate::xml::IdIndex;
 pub use crate::xml::XmlLimits;
+use detached::Detached;
 use reference::{DSIG, Env};
 
 /// What a caller gives XML signature verification besides the document.
@@ -101,6 +104,50 @@ pub fn verify_xml(
     options: &XmlOptions<'_>,
     ctx: &VerifyContext<'_>,
 ) -> Result<XmlSignaturesResult, Error> {
+    let detached = options.detached.map(Detached::Bytes);
+    verify_document(xml, detached.as_ref(), options, ctx)
+}
+
+/// [`verify_xml`] with the detached content read from `detached` (from
+/// its current position to its end) instead of
+/// [`XmlOptions::detached`]: a Reference without transforms digests it as
+/// it is read, so a detached document of any size is never held in
+/// memory; a Reference with transforms reads it whole, up to
+/// [`XmlLimits::max_size`] bytes (beyond, [`XmlCode::LimitExceeded`]). A
+/// read that fails is [`XmlCode::ContentMissing`] for that Reference.
+///
+/// ```
+/// use validate::cms::VerifyContext;
+/// use validate::path::{TrustStore, ValidationOptions};
+/// use validate::xades::{XmlOptions, verify_xml_streamed};
+/// let anchors = TrustStore::new();
+/// let ctx = VerifyContext::new(&anchors, ValidationOptions::at("2030-01-01T00:00:00Z".parse().unwrap()));
+/// let mut content = std::io::Cursor::new(b"the detached document".to_vec());
+/// let result = verify_xml_streamed(b"<doc/>", &mut content, &XmlOptions::default(), &ctx).unwrap();
+/// assert!(!result.valid);
+/// ```
+///
+/// # Errors
+/// As [`verify_xml`]; also the reader's error if its position cannot be
+/// taken.
+pub fn verify_xml_streamed(
+    xml: &[u8],
+    detached: &mut dyn ReadSeek,
+    options: &XmlOptions<'_>,
+    ctx: &VerifyContext<'_>,
+) -> Result<XmlSignaturesResult, Error> {
+    let detached = Detached::reader(detached).map_err(|e| {
+        Error::invalid("detached content", format!("cannot take its position: {e}"))
+    })?;
+    verify_document(xml, Some(&detached), options, ctx)
+}
+
+fn verify_document(
+    xml: &[u8],
+    detached: Option<&Detached<'_>>,
+    options: &XmlOptions<'_>,
+    ctx: &VerifyContext<'_>,
+) -> Result<XmlSignaturesResult, Error> {
     let text = crate::xml::decode(xml, &options.limits)?;
     let doc = crate::xml::parse(&text, &options.limits)?;
     let ids = IdIndex::new(&doc);
@@ -137,7 +184,7 @@ pub fn verify_xml(
                 doc: &doc,
                 ids: &ids,
                 signature,
-                detached: options.detached,
+                detached,
                 limits: &options.limits,
             };
             results.push(signature::verify(&env, index, options, ctx));

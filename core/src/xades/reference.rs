@@ -12,6 +12,7 @@
 use roxmltree::Node;
 
 use super::algorithms::digest_by_uri;
+use super::detached::Detached;
 use super::findings::{XmlCode, XmlFinding};
 use crate::crypto::DigestAlgorithm;
 use crate::request::decode_base64;
@@ -258,12 +259,12 @@ pub(crate) struct Covered {
 }
 
 /// The document a signature lives in, for dereferencing.
-pub(crate) struct Env<'e, 'a, 'i> {
+pub(crate) struct Env<'e, 'a, 'i, 'd> {
     pub text: &'i str,
     pub doc: &'a roxmltree::Document<'i>,
     pub ids: &'e IdIndex<'a, 'i>,
     pub signature: Node<'a, 'i>,
-    pub detached: Option<&'e [u8]>,
+    pub detached: Option<&'e Detached<'d>>,
     pub limits: &'e XmlLimits,
 }
 
@@ -303,7 +304,7 @@ enum Data<'a, 'i> {
 /// Dereferences and digests a Reference. `Ok((digest, covered))`; `Err`
 /// is the finding that stops this Reference.
 pub(crate) fn digest_reference(
-    env: &Env<'_, '_, '_>,
+    env: &Env<'_, '_, '_, '_>,
     spec: &ReferenceSpec,
 ) -> Result<(Vec<u8>, Covered), XmlFinding> {
     let alg = spec.digest.ok_or_else(|| {
@@ -355,17 +356,21 @@ pub(crate) fn digest_reference(
                 ),
             )
         })?;
-        let covered = Covered {
-            node: format!(
-                "detached content '{}' ({} bytes)",
-                uri.unwrap_or(""),
-                content.len()
-            ),
+        let covered = |length: u64| Covered {
+            node: format!("detached content '{}' ({length} bytes)", uri.unwrap_or("")),
             excluded: Vec::new(),
             full: true,
             in_document: false,
         };
-        (Data::Octets(std::borrow::Cow::Borrowed(content)), covered)
+        if spec.transforms.is_empty() {
+            // The octets as they are (XML-DSig 4.4.3.2): streamed.
+            let mut hasher = alg.hasher();
+            let length = content.digest_into(&mut hasher)?;
+            return Ok((hasher.finalize(), covered(length)));
+        }
+        let bytes = content.bytes(env.limits.max_size)?;
+        let covered = covered(bytes.len() as u64);
+        (Data::Octets(bytes), covered)
     };
     let mut hasher = alg.hasher();
     run(env, data, &spec.transforms, &mut covered, &mut hasher)?;
@@ -375,7 +380,7 @@ pub(crate) fn digest_reference(
 /// Applies `transforms` to `data` and feeds the resulting octets to `sink`
 /// (a node-set left at the end is canonicalized with C14N 1.0, XML-DSig 4.4.3.2).
 fn run(
-    env: &Env<'_, '_, '_>,
+    env: &Env<'_, '_, '_, '_>,
     data: Data<'_, '_>,
     transforms: &[Transform],
     covered: &mut Covered,

@@ -32,7 +32,7 @@ fn structure(detail: impl Into<String>) -> XmlFinding {
 
 /// Verifies the signature `env.signature` (index `index` in its document).
 pub(crate) fn verify(
-    env: &Env<'_, '_, '_>,
+    env: &Env<'_, '_, '_, '_>,
     index: usize,
     options: &XmlOptions<'_>,
     ctx: &VerifyContext<'_>,
@@ -68,7 +68,7 @@ pub(crate) fn verify(
 
 /// The steps in order; `Err` is a finding that stops the signature.
 fn check(
-    env: &Env<'_, '_, '_>,
+    env: &Env<'_, '_, '_, '_>,
     options: &XmlOptions<'_>,
     ctx: &VerifyContext<'_>,
     result: &mut XmlSignatureResult,
@@ -491,7 +491,7 @@ fn inclusive_prefixes(method_node: Node<'_, '_>, method: C14nMethod) -> Vec<Opti
 /// element canonicalized with the time-stamp's method (inclusive C14N 1.0
 /// when it names none).
 fn stamped_signature_value(
-    env: &Env<'_, '_, '_>,
+    env: &Env<'_, '_, '_, '_>,
     value_node: Node<'_, '_>,
     method: Option<&str>,
 ) -> Result<Vec<u8>, XmlFinding> {
